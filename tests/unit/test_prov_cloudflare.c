@@ -1,0 +1,855 @@
+/*
+ * test_prov_cloudflare.c - the Cloudflare provider over the scripted fake
+ * transport, and the provider table (providers.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "config.h"
+#include "fake_http.h"
+#include "http.h"
+#include "kv.h"
+#include "log.h"
+#include "provider.h"
+#include "t.h"
+
+#define BASE	"https://api.cloudflare.com/client/v4"
+#define TOKEN	"cfTOKENsecret0123456789abcdefXYZ"
+#define ADDR4	"203.0.113.7"
+#define ADDR6	"2001:db8::7"
+
+#define ENV_OK(res)	"{\"success\":true,\"errors\":[],\"messages\":[]," \
+			"\"result\":" res "}"
+#define ENV_LIST(items)	ENV_OK("[" items "]")
+#define ENV_ERR(code, msg) "{\"success\":false,\"errors\":[{\"code\":" \
+			#code ",\"message\":\"" msg "\"}],\"messages\":[]," \
+			"\"result\":null}"
+#define REC(id, content, ttl, px) "{\"id\":\"" id "\",\"type\":\"A\"," \
+			"\"name\":\"home.example.com\",\"content\":\"" content \
+			"\",\"ttl\":" #ttl ",\"proxied\":" px "," \
+			"\"comment\":\"keep me\"}"
+
+extern const struct provider provider_cloudflare;
+
+static struct account	 acct;
+static struct kv	 cache = KV_INIT, ids = KV_INIT, ids2 = KV_INIT;
+static struct pctx	 ctx;
+static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
+static FILE		*cap_file;
+static int		 cap_saved = -1;
+
+/* Sends fd 2 to a temporary file until cap_stop(). */
+static void
+cap_start(void)
+{
+	fflush(stderr);
+	cap_file = tmpfile();
+	if (cap_file == NULL)
+		return;
+	cap_saved = dup(2);
+	dup2(fileno(cap_file), 2);
+}
+
+/* Restores fd 2; what was written goes to last_log and all_log. */
+static void
+cap_stop(void)
+{
+	char	 b[4096];
+	size_t	 n;
+
+	buf_reset(&last_log);
+	if (cap_file == NULL)
+		return;
+	fflush(stderr);
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	rewind(cap_file);
+	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
+		buf_add(&last_log, b, n);
+		buf_add(&all_log, b, n);
+	}
+	fclose(cap_file);
+	cap_file = NULL;
+}
+
+/* Starts a case: fresh account keys, caches and fake transport. */
+static void
+setup(const char *zone_id, const char *zone, long ttl, const char *proxied)
+{
+	kv_free(&acct.keys);
+	kv_free(&cache);
+	kv_free(&ids);
+	kv_free(&ids2);
+	fake_http_reset();
+	kv_set(&acct.keys, "token", TOKEN);
+	if (zone_id)
+		kv_set(&acct.keys, "zone_id", zone_id);
+	if (zone)
+		kv_set(&acct.keys, "zone", zone);
+	if (proxied)
+		kv_set(&acct.keys, "proxied", proxied);
+	acct.ttl = ttl;
+	acct.endpoint = NULL;
+}
+
+/* Fills a change for name/fam/addr using ids. */
+static void
+mkchange(struct change *c, const char *name, int fam, const char *addr,
+    struct kv *k)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->fam = fam;
+	c->addr = addr;
+	c->ids = k;
+	c->out = OUT_PENDING;
+}
+
+/* Runs the provider on n changes with stderr captured. */
+static void
+run(struct change *ch, size_t n)
+{
+	cap_start();
+	provider_cloudflare.update(&ctx, ch, n);
+	cap_stop();
+}
+
+/* Returns 1 when the log of the last run contains s. */
+static int
+logged(const char *s)
+{
+	return strstr(buf_str(&last_log), s) != NULL;
+}
+
+/* Returns the URL of request i, or "". */
+static const char *
+url(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r ? r->url : "";
+}
+
+/* Returns the method of request i, or "". */
+static const char *
+method(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r ? r->method : "";
+}
+
+/* Returns the body of request i parsed, or NULL (caller frees). */
+static cJSON *
+body(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r && r->body ? cJSON_Parse(r->body) : NULL;
+}
+
+/* Returns o[k] as a string, or NULL. */
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Returns o[k] as a number, or -999 when absent or not a number. */
+static double
+jnum(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(it) ? it->valuedouble : -999;
+}
+
+/* Returns o[k]: 1 true, 0 false, -1 absent or not boolean. */
+static int
+jbool(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsBool(it) ? cJSON_IsTrue(it) : -1;
+}
+
+/* Checks the headers every API request carries. */
+static void
+check_auth(size_t i, int has_body)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	CHECK(r != NULL);
+	CHECK_STR(fake_http_header(r, "Authorization"), "Bearer " TOKEN);
+	if (has_body)
+		CHECK_STR(fake_http_header(r, "Content-Type"),
+		    "application/json");
+	else
+		CHECK(fake_http_header(r, "Content-Type") == NULL);
+	CHECK(r == NULL || strstr(r->url, TOKEN) == NULL);
+}
+
+static void
+test_providers(void)
+{
+	const struct provider *const *all = provider_all();
+	const char *s[7];
+	size_t i, j, n = 0;
+
+	CHECK(provider_find("cloudflare") == &provider_cloudflare);
+	CHECK(provider_find("nope") == NULL);
+	CHECK(provider_find("") == NULL);
+	CHECK(provider_find(NULL) == NULL);
+	for (i = 0; all[i] != NULL; i++, n++) {
+		CHECK(all[i]->name != NULL && all[i]->update != NULL);
+		CHECK(provider_find(all[i]->name) == all[i]);
+	}
+	CHECK(n >= 1);
+
+	CHECK(outcome_from_status(200) == OUT_OK);
+	CHECK(outcome_from_status(204) == OUT_OK);
+	CHECK(outcome_from_status(299) == OUT_OK);
+	CHECK(outcome_from_status(401) == OUT_AUTH);
+	CHECK(outcome_from_status(403) == OUT_AUTH);
+	CHECK(outcome_from_status(404) == OUT_NOTFOUND);
+	CHECK(outcome_from_status(429) == OUT_RATELIMIT);
+	CHECK(outcome_from_status(400) == OUT_BADREQ);
+	CHECK(outcome_from_status(422) == OUT_BADREQ);
+	CHECK(outcome_from_status(500) == OUT_RETRY);
+	CHECK(outcome_from_status(503) == OUT_RETRY);
+	CHECK(outcome_from_status(0) == OUT_RETRY);
+	CHECK(outcome_from_status(302) == OUT_RETRY);
+
+	s[0] = outcome_str(OUT_PENDING);
+	s[1] = outcome_str(OUT_OK);
+	s[2] = outcome_str(OUT_AUTH);
+	s[3] = outcome_str(OUT_NOTFOUND);
+	s[4] = outcome_str(OUT_RATELIMIT);
+	s[5] = outcome_str(OUT_RETRY);
+	s[6] = outcome_str(OUT_BADREQ);
+	for (i = 0; i < 7; i++)
+		for (j = i + 1; j < 7; j++)
+			CHECK(strcmp(s[i], s[j]) != 0);
+	CHECK(strstr(s[2], "auth") != NULL);
+
+	acct.endpoint = NULL;
+	CHECK_STR(provider_base(&ctx), BASE);
+	acct.endpoint = "http://127.0.0.1:8080/cf";
+	CHECK_STR(provider_base(&ctx), "http://127.0.0.1:8080/cf");
+	acct.endpoint = NULL;
+}
+
+static void
+test_check(void)
+{
+	setup(NULL, NULL, -1, "maybe");
+	cap_start();
+	CHECK(provider_cloudflare.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("proxied"));
+	CHECK(!logged(TOKEN));
+
+	setup(NULL, NULL, -1, "yes");
+	CHECK(provider_cloudflare.check(&acct) == 0);
+	setup(NULL, NULL, -1, "no");
+	CHECK(provider_cloudflare.check(&acct) == 0);
+	setup("023e105f4ecef8ad9ca31a8372d0c353", NULL, -1, "keep");
+	CHECK(provider_cloudflare.check(&acct) == 0);
+
+	setup("../evil?x=1", NULL, -1, NULL);
+	cap_start();
+	CHECK(provider_cloudflare.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("zone_id"));
+
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&acct.keys, "token", "abc\r\nX-Evil: 1");
+	cap_start();
+	CHECK(provider_cloudflare.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("token"));
+	CHECK(!logged("X-Evil"));
+}
+
+/* zone_id in the config; record missing -> POST with the defaults. */
+static void
+test_zone_id_create(void)
+{
+	struct change	 c;
+	cJSON		*b;
+
+	setup("zid1", NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid9\",\"type\":\"A\","
+	    "\"content\":\"" ADDR4 "\",\"ttl\":1,\"proxied\":false}"), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK(fake_http_pending() == 0);
+	CHECK_STR(method(0), "GET");
+	CHECK_STR(url(0), BASE "/zones/zid1/dns_records?type=A"
+	    "&name=home.example.com");
+	check_auth(0, 0);
+	CHECK_STR(method(1), "POST");
+	CHECK_STR(url(1), BASE "/zones/zid1/dns_records");
+	check_auth(1, 1);
+	b = body(1);
+	CHECK(b != NULL);
+	CHECK_STR(jstr(b, "type"), "A");
+	CHECK_STR(jstr(b, "name"), "home.example.com");
+	CHECK_STR(jstr(b, "content"), ADDR4);
+	CHECK(jnum(b, "ttl") == 1);
+	CHECK(jbool(b, "proxied") == 0);
+	CHECK(cJSON_GetArraySize(b) == 5);
+	cJSON_Delete(b);
+	CHECK_STR(kv_get(&ids, "record_id"), "rid9");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zid1");
+	CHECK(!logged("error"));
+}
+
+/* Zone found by walking up; the record already holds the address. */
+static void
+test_walk_equal(void)
+{
+	struct change c;
+
+	setup(NULL, NULL, -1, NULL);
+	fake_http_push(404, ENV_ERR(7003, "Could not route"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zid2\",\"name\":"
+	    "\"example.com\",\"status\":\"active\"}"), -1);
+	fake_http_push(200, ENV_LIST(REC("rid2", ADDR4, 1, "false")), -1);
+	mkchange(&c, "a.b.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 4);
+	CHECK_STR(url(0), BASE "/zones?name=a.b.example.com");
+	CHECK_STR(url(1), BASE "/zones?name=b.example.com");
+	CHECK_STR(url(2), BASE "/zones?name=example.com");
+	CHECK_STR(url(3), BASE "/zones/zid2/dns_records?type=A"
+	    "&name=a.b.example.com");
+	CHECK_STR(method(3), "GET");
+	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "zid2");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zid2");
+	CHECK_STR(kv_get(&ids, "record_id"), "rid2");
+	CHECK(!logged("error"));
+
+	/* The next record of that zone uses the cache: no zone request. */
+	fake_http_reset();
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid3\",\"content\":\""
+	    ADDR6 "\"}"), -1);
+	mkchange(&c, "c.example.com", 6, ADDR6, &ids2);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), BASE "/zones/zid2/dns_records?type=AAAA"
+	    "&name=c.example.com");
+	CHECK_STR(kv_get(&ids2, "record_id"), "rid3");
+}
+
+/* No zone at all: NOTFOUND after trying every candidate. */
+static void
+test_walk_notfound(void)
+{
+	struct change c;
+
+	setup(NULL, NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_NOTFOUND);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(1), BASE "/zones?name=example.com");
+	CHECK(logged("[home] home.example.com A: cloudflare: zone lookup "
+	    "failed"));
+	CHECK(kv_get(&ids, "record_id") == NULL);
+}
+
+/* zone = NAME: one zone lookup by that name; a mismatching name in the
+ * reply is not taken. */
+static void
+test_zone_named(void)
+{
+	struct change c;
+
+	setup(NULL, "example.com", -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zid7\",\"name\":"
+	    "\"example.com\"}"), -1);
+	fake_http_push(200, ENV_LIST(REC("rid7", ADDR4, 1, "false")), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), BASE "/zones?name=example.com");
+	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "zid7");
+
+	setup(NULL, "example.com", -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidX\",\"name\":"
+	    "\"other.org\"}"), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_NOTFOUND);
+	CHECK(fake_http_count() == 1);
+}
+
+/* A record id in the state: exactly one PATCH. */
+static void
+test_direct_patch(void)
+{
+	struct change	 c;
+	cJSON		*b;
+
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid3");
+	kv_set(&ids, "zone_id", "zid3");
+	fake_http_push(200, ENV_OK("{\"id\":\"rid3\",\"content\":\"" ADDR4
+	    "\"}"), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(method(0), "PATCH");
+	CHECK_STR(url(0), BASE "/zones/zid3/dns_records/rid3");
+	check_auth(0, 1);
+	b = body(0);
+	CHECK_STR(jstr(b, "content"), ADDR4);
+	CHECK(cJSON_GetArraySize(b) == 1);
+	cJSON_Delete(b);
+	CHECK_STR(kv_get(&ids, "record_id"), "rid3");
+
+	/* Configured ttl and proxied are sent too. */
+	setup(NULL, NULL, 300, "yes");
+	kv_set(&ids, "record_id", "rid3");
+	kv_set(&ids, "zone_id", "zid3");
+	fake_http_push(200, ENV_OK("{\"id\":\"rid3\"}"), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+	b = body(0);
+	CHECK_STR(jstr(b, "content"), ADDR4);
+	CHECK(jnum(b, "ttl") == 300);
+	CHECK(jbool(b, "proxied") == 1);
+	CHECK(cJSON_GetArraySize(b) == 3);
+	cJSON_Delete(b);
+
+	/* A PATCH answered with another address is not a success. */
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid3");
+	kv_set(&ids, "zone_id", "zid3");
+	fake_http_push(200, ENV_OK("{\"id\":\"rid3\",\"content\":"
+	    "\"198.51.100.1\"}"), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_RETRY);
+	CHECK(logged("unexpected reply"));
+}
+
+/* PATCH 404 (deleted upstream) -> lookup -> POST. */
+static void
+test_patch_404(void)
+{
+	struct change c;
+
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid4");
+	kv_set(&ids, "zone_id", "zid4");
+	fake_http_push(404, ENV_ERR(81044, "Record does not exist."), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid5\"}"), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(method(0), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zid4/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK_STR(method(2), "POST");
+	CHECK_STR(url(2), BASE "/zones/zid4/dns_records");
+	CHECK_STR(kv_get(&ids, "record_id"), "rid5");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zid4");
+	CHECK(!logged("error"));
+
+	/* The zone went too: its id is looked up again. */
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid4");
+	kv_set(&ids, "zone_id", "zidOld");
+	fake_http_push(404, ENV_ERR(81044, "Record does not exist."), -1);
+	fake_http_push(404, ENV_ERR(7003, "Could not route"), -1);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidNew\",\"name\":"
+	    "\"home.example.com\"}"), -1);
+	fake_http_push(200, ENV_LIST(REC("ridX", "198.51.100.1", 1, "true")),
+	    -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"ridX\"}"), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 5);
+	CHECK_STR(url(2), BASE "/zones?name=home.example.com");
+	CHECK_STR(url(3), BASE "/zones/zidNew/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK_STR(method(4), "PATCH");
+	CHECK_STR(url(4), BASE "/zones/zidNew/dns_records/ridX");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zidNew");
+	CHECK_STR(kv_get(&ids, "record_id"), "ridX");
+	CHECK_STR(kv_get(&cache, "zone_id.home.example.com"), "zidNew");
+}
+
+/* A record that differs gets a PATCH of only what changes. */
+static void
+test_found_different(void)
+{
+	struct change	 c;
+	cJSON		*b;
+
+	setup("zid6", NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(REC("rid6", "198.51.100.1", 1, "true")),
+	    -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid6\"}"), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zid6/dns_records/rid6");
+	b = body(1);
+	CHECK_STR(jstr(b, "content"), ADDR4);
+	CHECK(cJSON_GetArraySize(b) == 1);	/* proxied, ttl, comment kept */
+	cJSON_Delete(b);
+
+	/* Same address, proxied differs from the config: only proxied. */
+	setup("zid6", NULL, 300, "no");
+	fake_http_push(200, ENV_LIST(REC("rid6", ADDR4, 300, "true")), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid6\"}"), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	b = body(1);
+	CHECK(jbool(b, "proxied") == 0);
+	CHECK(cJSON_GetArraySize(b) == 1);
+	cJSON_Delete(b);
+
+	/* A ttl that differs is sent. */
+	setup("zid6", NULL, 300, NULL);
+	fake_http_push(200, ENV_LIST(REC("rid6", ADDR4, 1, "false")), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid6\"}"), -1);
+	run(&c, 1);
+	CHECK(fake_http_count() == 2);
+	b = body(1);
+	CHECK(jnum(b, "ttl") == 300);
+	CHECK(cJSON_GetArraySize(b) == 1);
+	cJSON_Delete(b);
+
+	/* Proxied records are always auto TTL: not a difference. */
+	setup("zid6", NULL, 300, NULL);
+	fake_http_push(200, ENV_LIST(REC("rid6", ADDR4, 1, "true")), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+}
+
+/* A new record gets the configured ttl and proxied. */
+static void
+test_create_configured(void)
+{
+	struct change	 c;
+	cJSON		*b;
+
+	setup("zid8", NULL, 120, "yes");
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid8\"}"), -1);
+	mkchange(&c, "home.example.com", 6, ADDR6, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK_STR(url(0), BASE "/zones/zid8/dns_records?type=AAAA"
+	    "&name=home.example.com");
+	b = body(1);
+	CHECK_STR(jstr(b, "type"), "AAAA");
+	CHECK_STR(jstr(b, "content"), ADDR6);
+	CHECK(jnum(b, "ttl") == 120);
+	CHECK(jbool(b, "proxied") == 1);
+	cJSON_Delete(b);
+}
+
+struct err_case {
+	long		 status;
+	const char	*body;		/* NULL: transport failure */
+	long		 retry_after;
+	enum outcome	 want;
+	const char	*msg;		/* expected in the log */
+};
+
+/* Every kind of failure on the record lookup. */
+static void
+test_errors(void)
+{
+	static const struct err_case cases[] = {
+		{ 401, ENV_ERR(10000, "Authentication error"), -1, OUT_AUTH,
+		  "[home] home.example.com A: cloudflare: record lookup "
+		  "failed: token rejected or lacks Zone.DNS edit permission: "
+		  "Authentication error (code 10000, HTTP 401)" },
+		{ 403, ENV_ERR(9109, "Unauthorized to access requested "
+		  "resource"), -1, OUT_AUTH, "Zone.DNS edit permission" },
+		{ 403, "", -1, OUT_AUTH, "Zone.DNS edit permission (HTTP 403)" },
+		{ 429, ENV_ERR(971, "Please wait"), 30, OUT_RATELIMIT,
+		  "Please wait (code 971, HTTP 429)" },
+		{ 500, "<html>oops</html>", -1, OUT_RETRY, "HTTP 500" },
+		{ 400, ENV_ERR(1004, "DNS Validation Error"), -1, OUT_BADREQ,
+		  "DNS Validation Error (code 1004, HTTP 400)" },
+		{ 200, "<html>not json</html>", -1, OUT_RETRY,
+		  "unexpected reply (HTTP 200)" },
+		{ 200, ENV_ERR(9005, "Content for A record is invalid"), -1,
+		  OUT_RETRY, "Content for A record is invalid (code 9005, "
+		  "HTTP 200)" },
+		{ 200, ENV_OK("{\"id\":\"x\"}"), -1, OUT_RETRY,
+		  "unexpected reply" },
+		{ 200, "{\"result\":[]}", -1, OUT_RETRY, "unexpected reply" },
+		{ 200, "[1,2]", -1, OUT_RETRY, "unexpected reply" },
+		{ 200, ENV_LIST("\"rid\""), -1, OUT_RETRY, "unexpected reply" },
+		{ 0, NULL, -1, OUT_RETRY, "record lookup failed: connection "
+		  "refused" },
+	};
+	struct change	c;
+	size_t		i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup("zid1", NULL, -1, NULL);
+		if (cases[i].body)
+			fake_http_push(cases[i].status, cases[i].body,
+			    cases[i].retry_after);
+		else
+			fake_http_push_fail("connection refused");
+		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		run(&c, 1);
+		if (c.out != cases[i].want || !logged(cases[i].msg))
+			fprintf(stderr, "case %zu: out %d, log: %s\n", i,
+			    (int)c.out, buf_str(&last_log));
+		CHECK(c.out == cases[i].want);
+		CHECK(logged(cases[i].msg));
+		CHECK(logged("error: "));
+		CHECK(fake_http_count() == 1);
+		CHECK(kv_get(&ids, "record_id") == NULL);
+		CHECK(c.retry_after == (cases[i].retry_after > 0 ?
+		    cases[i].retry_after : 0));
+	}
+}
+
+/* Failures of the write itself. */
+static void
+test_write_errors(void)
+{
+	struct change c;
+
+	setup("zid1", NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_LIST(""), -1);	/* result not an object */
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_RETRY);
+	CHECK(logged("record create failed: unexpected reply"));
+	CHECK(kv_get(&ids, "record_id") == NULL);
+
+	setup("zid1", NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid1");
+	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
+	fake_http_push(200, ENV_LIST(REC("rid1", "198.51.100.1", 1, "false")),
+	    -1);
+	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_AUTH);
+	CHECK(fake_http_count() == 3);
+	CHECK(logged("record update failed: token rejected"));
+
+	setup("zid1", NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid1");
+	fake_http_push(503, "", 12);
+	run(&c, 1);
+	CHECK(c.out == OUT_RETRY);
+	CHECK(c.retry_after == 12);
+	CHECK(fake_http_count() == 1);
+}
+
+/* Once rate limited, the remaining changes wait for the next run; one
+ * zone lookup serves several changes. */
+static void
+test_several(void)
+{
+	struct change c[2];
+
+	setup("zid1", NULL, -1, NULL);
+	fake_http_push(429, ENV_ERR(971, "Please wait"), 17);
+	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
+	mkchange(&c[1], "home.example.com", 6, ADDR6, &ids2);
+	run(c, 2);
+	CHECK(c[0].out == OUT_RATELIMIT);
+	CHECK(c[1].out == OUT_RATELIMIT);
+	CHECK(c[1].retry_after == 17);
+	CHECK(fake_http_count() == 1);
+
+	setup(NULL, NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zid9\",\"name\":"
+	    "\"home.example.com\"}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"r4\"}"), -1);
+	fake_http_push(200, ENV_LIST("{\"id\":\"r6\",\"content\":\""
+	    "2001:DB8::7\",\"ttl\":1,\"proxied\":false}"), -1);
+	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
+	mkchange(&c[1], "home.example.com", 6, ADDR6, &ids2);
+	run(c, 2);
+	CHECK(c[0].out == OUT_OK);
+	CHECK(c[1].out == OUT_OK);
+	CHECK(fake_http_count() == 4);	/* AAAA: no zone lookup, no write */
+	CHECK_STR(url(3), BASE "/zones/zid9/dns_records?type=AAAA"
+	    "&name=home.example.com");
+	CHECK_STR(kv_get(&ids2, "record_id"), "r6");
+}
+
+/* Server text is cleaned and capped before it is logged. */
+static void
+test_server_text(void)
+{
+	struct change	 c;
+	struct buf	 b = BUF_INIT(0);
+	int		 i;
+
+	buf_adds(&b, "{\"success\":false,\"errors\":[{\"code\":1,"
+	    "\"message\":\"\\u001b[31mred");
+	for (i = 0; i < 3000; i++)
+		buf_adds(&b, "x");
+	buf_adds(&b, "\"}],\"result\":null}");
+	setup("zid1", NULL, -1, NULL);
+	fake_http_push(400, buf_str(&b), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_BADREQ);
+	CHECK(logged("?[31mred"));
+	CHECK(strchr(buf_str(&last_log), 0x1b) == NULL);
+	CHECK(last_log.len < 600);
+	buf_free(&b);
+
+	/* An endpoint override with a final '/' gives no double slash. */
+	setup("zid1", NULL, -1, NULL);
+	acct.endpoint = "http://127.0.0.1:9/cf/";
+	fake_http_push(200, ENV_LIST(REC("rid2", ADDR4, 1, "false")), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK_STR(url(0), "http://127.0.0.1:9/cf/zones/zid1/dns_records"
+	    "?type=A&name=home.example.com");
+	acct.endpoint = NULL;
+}
+
+/* Stops http_multi after the first request. */
+static int
+stop_first(size_t i, int rc, struct http_resp *resp, void *arg)
+{
+	(void)resp;
+	(void)rc;
+	*(size_t *)arg += 1;
+	return i == 0;
+}
+
+/* The fake transport's own helpers behave like http.c's contract. */
+static void
+test_fake(void)
+{
+	struct http_req		 rq[2];
+	struct http_resp	 rs[2];
+	char			 u[128];
+	size_t			 calls = 0;
+
+	http_url_for_log("https://user:pw@h.example:8443/p/a?token=1#f", u,
+	    sizeof(u));
+	CHECK_STR(u, "https://h.example:8443/p/a");
+	http_url_for_log("http://h/x#frag", u, sizeof(u));
+	CHECK_STR(u, "http://h/x");
+	CHECK(http_is_https("HTTPS://x") == 1);
+	CHECK(http_is_https("http://x") == 0);
+
+	fake_http_reset();
+	fake_http_push(201, "{}", 5);
+	fake_http_push(200, "{}", -1);
+	memset(rq, 0, sizeof(rq));
+	rq[0].url = rq[1].url = "https://h/";
+	rq[0].method = "POST";
+	rq[0].body = "abc";
+	rq[0].body_len = 3;
+	CHECK(http_multi(ctx.http, rq, rs, 2, 0, stop_first, &calls) == 0);
+	CHECK(calls == 1);
+	CHECK(rs[0].status == 201 && rs[0].retry_after == 5);
+	CHECK_STR(buf_str(&rs[0].body), "{}");
+	CHECK(rs[1].status == 0);
+	CHECK_STR(rs[1].error, "abandoned");
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(fake_http_req(0)->body, "abc");
+	CHECK(fake_http_pending() == 1);
+	http_resp_free(&rs[0]);
+	http_resp_free(&rs[1]);
+
+	/* The reply cap applies as in http.c; an empty queue fails. */
+	fake_http_reset();
+	fake_http_push(200, "0123456789", -1);
+	rq[1].max_body = 4;
+	CHECK(http_do(ctx.http, &rq[1], &rs[1]) == -1);
+	CHECK(strstr(rs[1].error, "larger") != NULL);
+	CHECK(http_do(ctx.http, &rq[1], &rs[1]) == -1);
+	CHECK(strstr(rs[1].error, "no reply queued") != NULL);
+	CHECK_STR(fake_http_req(1)->method, "GET");
+	http_resp_free(&rs[1]);
+	fake_http_reset();
+}
+
+int
+main(void)
+{
+	struct http_opts o = { 1000, NULL, NULL };
+
+	log_init(1);	/* debug lines too: none may hold the token */
+	acct.label = "home";
+	acct.prov = &provider_cloudflare;
+	acct.file = "test.ini";
+	acct.line = 1;
+	acct.ttl = -1;
+	ctx.acct = &acct;
+	ctx.http = http_new(&o);
+	ctx.cache = &cache;
+	ctx.now = 1700000000;
+
+	cap_start();
+	test_fake();
+	cap_stop();
+	test_providers();
+	test_check();
+	test_zone_id_create();
+	test_walk_equal();
+	test_walk_notfound();
+	test_zone_named();
+	test_direct_patch();
+	test_patch_404();
+	test_found_different();
+	test_create_configured();
+	test_errors();
+	test_write_errors();
+	test_several();
+	test_server_text();
+
+	CHECK(all_log.len > 0);			/* the capture worked */
+	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
+	CHECK(strstr(buf_str(&all_log), TOKEN) == NULL);
+
+	http_free(ctx.http);
+	fake_http_reset();
+	kv_free(&acct.keys);
+	kv_free(&cache);
+	kv_free(&ids);
+	kv_free(&ids2);
+	buf_free(&last_log);
+	buf_free(&all_log);
+	T_END("test_prov_cloudflare");
+}
