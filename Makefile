@@ -8,7 +8,10 @@ DOCDIR		?= $(PREFIX)/share/doc/ddns-update
 DESTDIR		?=
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-PYTHON		?= python3
+# The first python3 that has pytest (a pyenv python3 may shadow the distro's).
+PYTHON		?= $(shell for p in python3 /usr/bin/python3; do \
+		     $$p -c 'import pytest' 2>/dev/null && { echo $$p; break; }; \
+		   done)
 INSTALL		?= install
 PLATFORM	?= posix
 WERROR		?= -Werror
@@ -49,23 +52,31 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libddns.a
+PROV_TESTS  = $(filter $(B)/tests/test_prov_%,$(TEST_BINS))
+PLAIN_TESTS = $(filter-out $(PROV_TESTS),$(TEST_BINS))
+
+$(PLAIN_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libddns.a
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/libddns.a $(DEP_LIBS) $(LIBS)
 
 # Provider tests run the real provider code over a scripted fake transport
 # (tests/unit/fake_http.c replaces every http.h function).
-$(B)/tests/test_prov_%: $(B)/tests/unit/test_prov_%.o $(B)/tests/unit/fake_http.o $(B)/libddns.a
+$(PROV_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/fake_http.o $(B)/libddns.a
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/unit/fake_http.o $(B)/libddns.a $(DEP_LIBS) $(LIBS)
 
 -include $(LIB_OBJS:.o=.d) $(B)/src/main.d $(TEST_SRCS:%.c=$(B)/%.d)
 
-# The unit tests, then the end-to-end tests against the real binary.
-check: unit e2e
+# Sets WINDOWS_CHECK = windows-check when x86_64-w64-mingw32-gcc exists.
+-include mk/windows.mk
+
+# The unit tests, the end-to-end tests against the real binary, and the
+# Windows cross-build check when MinGW-w64 is installed (mk/windows.mk).
+check: unit e2e $(WINDOWS_CHECK)
 
 unit: $(TEST_BINS)
 	@sh tests/unit/run.sh $(TEST_BINS)
 
 e2e: $(BIN)
+	@test -n "$(PYTHON)" || { echo "e2e: no python3 with pytest (make deps)"; exit 1; }
 	DDNS_UPDATE=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
 install: $(BIN)

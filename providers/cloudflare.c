@@ -699,6 +699,8 @@ cf_change(struct cf *cf, struct change *ch)
 	if (ch->fam != 4 && ch->fam != 6)
 		out = cf_fail(&j, OUT_BADREQ, "update", "address family %d",
 		    ch->fam);
+	else if (ch->verify)
+		out = OUT_PENDING;	/* verify: look it up, never write blind */
 	else
 		out = cf_direct(&j);
 	if (out == OUT_PENDING)

@@ -16,20 +16,38 @@
  * exporting `const struct provider provider_NAME`, declare it below and
  * add it to the table, keeping both lists sorted by name.
  */
+extern const struct provider provider_alidns;
 extern const struct provider provider_cloudflare;
-/* extern const struct provider provider_alidns;	(to come) */
-/* extern const struct provider provider_dnspod;	(to come) */
-/* extern const struct provider provider_dyndns2;	(to come) */
-/* extern const struct provider provider_http;		(to come) */
-/* extern const struct provider provider_huaweicloud;	(to come) */
+extern const struct provider provider_dnsomatic;
+extern const struct provider provider_dnspod;
+extern const struct provider provider_duckdns;
+extern const struct provider provider_dyndns;
+extern const struct provider provider_dyndns2;
+extern const struct provider provider_dynu;
+extern const struct provider provider_he;
+extern const struct provider provider_http;
+extern const struct provider provider_huaweicloud;
+extern const struct provider provider_namecheap;
+extern const struct provider provider_noip;
+extern const struct provider provider_ovh;
+extern const struct provider provider_strato;
 
 static const struct provider *const providers[] = {
-	/* &provider_alidns, */
+	&provider_alidns,
 	&provider_cloudflare,
-	/* &provider_dnspod, */
-	/* &provider_dyndns2, */
-	/* &provider_http, */
-	/* &provider_huaweicloud, */
+	&provider_dnsomatic,
+	&provider_dnspod,
+	&provider_duckdns,
+	&provider_dyndns,
+	&provider_dyndns2,
+	&provider_dynu,
+	&provider_he,
+	&provider_http,
+	&provider_huaweicloud,
+	&provider_namecheap,
+	&provider_noip,
+	&provider_ovh,
+	&provider_strato,
 	NULL
 };
 

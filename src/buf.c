@@ -81,6 +81,7 @@ buf_add_urlenc(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char	 e[3];
+	size_t	 start = b->len;
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -89,16 +90,21 @@ buf_add_urlenc(struct buf *b, const char *s)
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 		    c == '.' || c == '~') {
 			if (buf_add(b, s, 1) == -1)
-				return -1;
+				goto fail;
 			continue;
 		}
 		e[0] = '%';
 		e[1] = hex[c >> 4];
 		e[2] = hex[c & 15];
 		if (buf_add(b, e, 3) == -1)
-			return -1;
+			goto fail;
 	}
 	return 0;
+fail:
+	b->len = start;	/* a failed add leaves the contents unchanged */
+	if (b->data)
+		b->data[start] = '\0';
+	return -1;
 }
 
 const char *

@@ -43,8 +43,6 @@ struct loader {
 	FILE		*fp;
 	int		 lineno;	/* line most recently handed to inih */
 	char		 last[512];	/* its text, for continuation lines */
-	int		 toolong;	/* line number of an overlong line */
-	int		 maxline;	/* inih's line buffer size */
 	struct section	 sec[CONF_MAX_SECTIONS];
 	size_t		 nsec;
 	int		 errors;
@@ -133,14 +131,23 @@ read_line(char *str, int num, void *arg)
 	const char	*p, *q;
 	size_t		 len;
 
-	L->maxline = num;
 	if (fgets(str, num, L->fp) == NULL)
 		return NULL;
 	L->lineno++;
 	len = strlen(str);
 	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(L->fp)) {
-		L->toolong = L->lineno;
-		return NULL;
+		char rest[256];
+
+		/* Too long for inih: report it, skip it, read on. */
+		lerror(L, L->lineno, "line too long (the INI reader takes at "
+		    "most %d bytes); continue the value on indented lines",
+		    num - 2);
+		while (fgets(rest, sizeof(rest), L->fp) != NULL &&
+		    strchr(rest, '\n') == NULL)
+			;
+		snprintf(str, (size_t)num, "; (skipped)\n");
+		L->last[0] = '\0';
+		return str;
 	}
 	snprintf(L->last, sizeof(L->last), "%s", str);
 	p = str;
@@ -165,9 +172,20 @@ static int
 handle_kv(void *arg, const char *section, const char *name, const char *value)
 {
 	struct loader	*L = arg;
-	struct section	*s = find_section(L, section);
+	struct section	*s;
 	struct kv_item	*it;
 	struct buf	 b = BUF_INIT(0);
+	char		 sec[128];
+	size_t		 len;
+
+	while (*section == ' ' || *section == '\t')
+		section++;
+	len = strlen(section);
+	while (len > 0 && (section[len - 1] == ' ' || section[len - 1] == '\t'))
+		len--;
+	snprintf(sec, sizeof(sec), "%.*s", (int)len, section);
+	section = sec;
+	s = find_section(L, section);
 
 	if (s == NULL) {
 		lerror(L, L->lineno, "%s: key outside of any section", name);
@@ -485,6 +503,8 @@ set_sources(struct loader *L, const struct kv *g, const char *key,
 		out->src = calloc(2, sizeof(*out->src));
 		if (out->src && (out->src[0] = xstrdup(v)) != NULL)
 			out->n = 1;
+		if ((why = bad_source(v)) != NULL)
+			lerror(L, out->line, "[general] %s: %s: %s", key, v, why);
 		return;
 	}
 	out->n = split_words(v, &out->src);
@@ -571,7 +591,8 @@ norm_record(const char *name)
 			break;
 		}
 	}
-	if (i < len || n[len - 1] == '-' || strchr(n, '.') == NULL) {
+	if (i < len || n[len - 1] == '-' || n[len - 1] == '.' ||
+	    strchr(n, '.') == NULL) {
 		free(n);
 		return NULL;
 	}
@@ -685,6 +706,8 @@ load_account(struct loader *L, struct config *c, const struct section *s,
 	const struct kv_item		*pv = kv_find(&s->kv, "provider");
 	const struct provider_key	*k;
 	int				 before = L->errors;
+	int				 abefore = acct_errors;
+	struct buf			 name = BUF_INIT(0);
 
 	a->label = xstrdup(s->name);
 	a->file = L->path;
@@ -694,11 +717,15 @@ load_account(struct loader *L, struct config *c, const struct section *s,
 		    s->name);
 		return;
 	}
-	if ((a->prov = provider_find(pv->val)) == NULL) {
-		lerror(L, pv->line, "[%s] provider: unknown provider \"%s\"",
-		    s->name, pv->val);
+	if (expand(L, s, pv, &name) == -1)
 		return;
-	}
+	a->prov = provider_find(buf_str(&name));
+	if (a->prov == NULL)
+		lerror(L, pv->line, "[%s] provider: unknown provider \"%s\"",
+		    s->name, buf_str(&name));
+	buf_free(&name);
+	if (a->prov == NULL)
+		return;
 	resolve_section(L, s, account_keys, a->prov, &a->keys, literal_secret);
 	load_account_common(L, c, a);
 	for (k = a->prov->keys; k->name; k++)
@@ -709,7 +736,7 @@ load_account(struct loader *L, struct config *c, const struct section *s,
 		else if ((k->flags & PKEY_REQUIRED) && !given(s, k->name))
 			acct_error(a, k->name, "missing (required by provider "
 			    "%s)", a->prov->name);
-	if (L->errors == before && acct_errors == 0 && a->prov->check &&
+	if (L->errors == before && acct_errors == abefore && a->prov->check &&
 	    a->prov->check(a) == -1)
 		L->errors++;
 	c->fams_used |= a->fams;
@@ -796,11 +823,7 @@ read_sections(struct loader *L)
 	}
 	rc = ini_parse_stream(read_line, L, handle_kv, L);
 	fclose(L->fp);
-	if (L->toolong)
-		lerror(L, L->toolong, "line too long (the INI reader takes at "
-		    "most %d bytes); continue the value on indented lines",
-		    L->maxline - 2);
-	else if (rc > 0)
+	if (rc > 0)
 		lerror(L, rc, "syntax error (expected [section] or key = "
 		    "value)");
 	else if (rc < 0)

@@ -20,6 +20,8 @@
 
 #define HTTP_MAX_REDIRS	3
 #define CA_MAX_BYTES	(8u << 20)
+#define HTTP_MAX_DEAD	16
+#define HTTP_KEY_MAX	300
 
 struct http {
 	long		 timeout_ms;
@@ -27,6 +29,10 @@ struct http {
 	char		*user_agent;
 	CURLM		*multi;		/* NULL until the first request */
 	struct buf	 ca_blob;	/* system bundle + ca_file, when set */
+	char		 dead[HTTP_MAX_DEAD][HTTP_KEY_MAX];
+					/* "family scheme://host:port" that
+					   failed at transport level this run */
+	size_t		 ndead;
 };
 
 struct xfer {
@@ -191,10 +197,52 @@ xfer_setup(struct http *h, struct xfer *x)
 	return bad ? -1 : 0;
 }
 
+/* Writes the key a host is remembered by: "family scheme://host[:port]". */
+static void
+host_key(const struct http_req *r, char out[HTTP_KEY_MAX])
+{
+	const char	*p = strstr(r->url, "://"), *host, *end, *at;
+
+	host = p ? p + 3 : r->url;
+	end = host + strcspn(host, "/?#");
+	while ((at = memchr(host, '@', (size_t)(end - host))) != NULL)
+		host = at + 1;
+	snprintf(out, HTTP_KEY_MAX, "%d %.*s%.*s", r->family,
+	    p ? (int)(p + 3 - r->url) : 0, r->url, (int)(end - host), host);
+}
+
+/* Returns 1 when the request's host already failed in this run. */
+static int
+host_dead(const struct http *h, const struct http_req *r)
+{
+	char	key[HTTP_KEY_MAX];
+	size_t	i;
+
+	host_key(r, key);
+	for (i = 0; i < h->ndead; i++)
+		if (strcmp(h->dead[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remembers that a host did not answer, so the run does not wait for it
+ * once per record. */
+static void
+host_mark_dead(struct http *h, const struct http_req *r)
+{
+	if (h->ndead < HTTP_MAX_DEAD && !host_dead(h, r))
+		host_key(r, h->dead[h->ndead++]);
+}
+
 /* Starts transfer x on the multi handle; 0 or -1 (resp->error set). */
 static int
 xfer_start(struct http *h, struct xfer *x)
 {
+	if (host_dead(h, x->req)) {
+		snprintf(x->resp->error, sizeof(x->resp->error), "not tried: "
+		    "the host did not answer earlier in this run");
+		return -1;
+	}
 	x->state = 1;
 	x->t0 = plat_monotonic_ms();
 	if ((x->easy = curl_easy_init()) == NULL || xfer_setup(h, x) == -1 ||
@@ -240,6 +288,9 @@ xfer_finish(struct http *h, struct xfer *x, CURLcode rc)
 	else
 		snprintf(resp->error, sizeof(resp->error), "%s",
 		    x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+	if (rc != CURLE_WRITE_ERROR && rc != CURLE_FILESIZE_EXCEEDED &&
+	    rc != CURLE_TOO_MANY_REDIRECTS && rc != CURLE_UNSUPPORTED_PROTOCOL)
+		host_mark_dead(h, x->req);
 	log_debug("%s %s -> %s", x->req->method ? x->req->method : "GET",
 	    where, resp->error);
 	return -1;
@@ -375,9 +426,8 @@ http_url_for_log(const char *url, char *out, size_t n)
 	}
 	host = p + 3;
 	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
-	if (at)
-		host = at + 1;
+	while ((at = memchr(host, '@', (size_t)(end - host))) != NULL)
+		host = at + 1;	/* the last '@' ends the userinfo */
 	len = strcspn(host, "?#");
 	snprintf(out, n, "%.*s%.*s", (int)(p + 3 - url), url, (int)len, host);
 }

@@ -93,22 +93,31 @@ log_clean(char *out, size_t n, const char *s, size_t len)
 	out[j] = '\0';
 }
 
-/* Replaces every registered secret in line (in place) with "***". */
+/* Copies in to out (size n) with every registered secret replaced by
+ * "***", cutting the result to fit. */
 static void
-mask_secrets(char *line)
+mask_secrets(char *out, size_t n, const char *in)
 {
-	size_t	 i, sl;
-	char	*p;
+	size_t	 i, j = 0, sl, best;
 
-	for (i = 0; i < nsecrets; i++) {
-		sl = strlen(secrets[i]);
-		while ((p = strstr(line, secrets[i])) != NULL) {
-			memcpy(p, "***", 3);
-			memmove(p + 3, p + sl, strlen(p + sl) + 1);
-			if (sl < 3)	/* never happens for real secrets */
-				break;
+	while (*in && j + 1 < n) {
+		best = 0;
+		for (i = 0; i < nsecrets; i++) {
+			sl = strlen(secrets[i]);
+			if (sl > best && strncmp(in, secrets[i], sl) == 0)
+				best = sl;
 		}
+		if (best == 0) {
+			out[j++] = *in++;
+			continue;
+		}
+		if (j + 3 >= n)
+			break;
+		memcpy(out + j, "***", 3);
+		j += 3;
+		in += best;
 	}
+	out[j] = '\0';
 }
 
 void
@@ -116,7 +125,8 @@ log_msg(enum log_level lv, const char *fmt, ...)
 {
 	static const char *const prefix[] = { "error: ", "warning: ", "", "" };
 	static const char *const prio[] = { "<3>", "<4>", "<6>", "<7>" };
-	char	 raw[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	char	 raw[LOG_LINE_MAX * 4], clean[LOG_LINE_MAX * 4];
+	char	 line[LOG_LINE_MAX];
 	va_list	 ap;
 	int	 n;
 
@@ -127,8 +137,9 @@ log_msg(enum log_level lv, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	log_clean(line, sizeof(line), raw, strlen(raw));
-	mask_secrets(line);
+	/* Mask before cutting, so a secret is never cut in two. */
+	log_clean(clean, sizeof(clean), raw, strlen(raw));
+	mask_secrets(line, sizeof(line), clean);
 	fprintf(stderr, "%s%s%s\n", journal ? prio[lv] : "",
 	    journal ? "" : prefix[lv], line);
 	fflush(stderr);

@@ -157,6 +157,7 @@ main(int argc, char **argv)
 	int		 rc;
 
 	memset(&o, 0, sizeof(o));
+	argv = plat_init(argc, argv);
 	log_init(0);
 	if (argc > 1 && strcmp(argv[1], "schedule") == 0) {
 		self = plat_self_path(argv[0]);

@@ -16,6 +16,12 @@
 
 #include "buf.h"
 
+/* --- process ------------------------------------------------------------ */
+
+/* Prepares the process (console output encoding and the like) and returns
+ * the arguments as UTF-8 strings (argv itself where it already is). */
+char		**plat_init(int argc, char **argv);
+
 /* --- environment and paths --------------------------------------------- */
 
 /* Returns the value of an environment variable, or NULL when unset. */

@@ -97,6 +97,15 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* --- process ------------------------------------------------------------ */
+
+char **
+plat_init(int argc, char **argv)
+{
+	(void)argc;
+	return argv;	/* POSIX arguments are already UTF-8 (or opaque) */
+}
+
 /* --- environment and paths --------------------------------------------- */
 
 const char *

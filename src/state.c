@@ -174,8 +174,11 @@ state_kv(void *arg, const char *sec, const char *key, const char *val)
 	if ((r = state_get(R->s, label, name, fam)) == NULL)
 		return 0;
 	if (strcmp(key, "address") == 0) {
-		if (addr_canon(fam, val, canon) == -1)
-			return 0;
+		if (addr_canon(fam, val, canon) == -1) {
+			log_warn("state file %s: [%s]: \"%s\" is not an address; "
+			    "that record will be re-checked", R->path, sec, val);
+			return 1;
+		}
 		free(r->addr);
 		r->addr = xstrdup(canon);
 	} else if (strcmp(key, "updated") == 0) {
@@ -251,7 +254,7 @@ ini_safe(const char *s, int is_key)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == ';' || *s == '#' ||
-		    *s == '[' || *s == ']' || (is_key && *s == '='))
+		    *s == '[' || *s == ']' || (is_key && (*s == '=' || *s == ':')))
 			return 0;
 	return 1;
 }

@@ -1,0 +1,742 @@
+/*
+ * dyndns2.c - the dyndns2 update protocol ("members NIC update") and the
+ * services that speak it: plain dyndns2 (any server) and the presets noip,
+ * dyndns, dynu, dnsomatic, he, ovh and strato, which only differ in their
+ * URL and in a few habits described by a struct dd_service.
+ *
+ * Protocol: help.dyn.com/remote-access-api/perform-update/ and
+ * help.dyn.com/remote-access-api/return-codes/. One GET
+ *   SERVER?hostname=a,b,c&myip=ADDR
+ * with HTTP Basic authentication; the reply holds one return code per
+ * hostname, one per line, in the order asked ("good ADDR", "nochg ADDR",
+ * "nohost", ...); codes about the account or the service come only once.
+ *
+ * The changes of one account are cut into "slots" (a hostname with the A
+ * and/or AAAA address it carries), slots with the same addresses are put
+ * in one request (up to the service's cap), and each request's reply is
+ * judged line by line. When the service says to wait (911, dnserr, abuse,
+ * HTTP 429/5xx) the rest of the account is left alone and retry_after is
+ * set, so the engine keeps the back-off in the state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "kv.h"
+#include "log.h"
+#include "provider.h"
+
+#define DD_MAX_HOSTS	20		/* hostnames per request (the spec's cap) */
+#define DD_URL_MAX	8192		/* one request URL */
+#define DD_REPLY_MAX	((size_t)64 << 10)	/* one reply body */
+#define DD_LINE_MAX	160		/* one reply line, as quoted */
+#define DD_MSG_MAX	400		/* one failure message */
+#define DD_WAIT_SERVER	1800		/* after 911 / dnserr: 30 min */
+#define DD_WAIT_ABUSE	86400		/* after abuse: a day */
+
+/* The presets' update URLs (see each service below for its doc). */
+#define URL_DYNDNS	"https://members.dyndns.org/v3/update"
+#define URL_NOIP	"https://dynupdate.no-ip.com/nic/update"
+#define URL_DYNU	"https://api.dynu.com/nic/update"
+#define URL_DNSOMATIC	"https://updates.dnsomatic.com/nic/update"
+#define URL_HE	"https://dyn.dns.he.net/nic/update"
+#define URL_OVH	"https://www.ovh.com/nic/update"
+#define URL_STRATO	"https://dyndns.strato.com/nic/update"
+
+/* How a service takes an IPv6 address. */
+enum dd_v6 {
+	V6_SEPARATE,	/* in its own request, in myip */
+	V6_PARAM,	/* with the IPv4 one, in myipv6 */
+	V6_COMMA	/* with the IPv4 one, in myip as "v4,v6" */
+};
+
+/* What differs between the services speaking dyndns2. */
+struct dd_service {
+	const char	*name;		/* provider name, for messages */
+	const char	*url;		/* update URL; NULL: the server key */
+	const char	*extra;		/* more query ("system=dyndns"), or NULL */
+	size_t		 max_hosts;	/* hostnames per request */
+	enum dd_v6	 v6;
+	const char	*absent;	/* sent for a family not updated
+					   ("no" for dynu), or NULL: omitted */
+	int		 host_user;	/* the username is the hostname (he) */
+	const char	*auth_hint;	/* what to check after badauth */
+};
+
+/* One hostname of one request and the changes it carries. */
+struct dd_slot {
+	const char	*name;
+	struct change	*c4, *c6;	/* NULL when that family is not sent */
+	int		 req;		/* request it belongs to, -1 not yet */
+};
+
+/* What the service said about one hostname. */
+struct dd_res {
+	enum outcome	 out;
+	long		 wait;		/* seconds to leave the service alone */
+	int		 stop;		/* the rest of the account must wait */
+	char		 msg[DD_MSG_MAX];
+};
+
+/* A return code of the protocol. */
+struct dd_code {
+	const char	*code;
+	enum outcome	 out;
+	long		 wait;
+	int		 account;	/* about the account or the service:
+					   given once for every hostname */
+	const char	*what;		/* what it means, what to do */
+};
+
+/* One account's settings for this run. */
+struct dd {
+	const struct pctx	*ctx;
+	const struct dd_service	*svc;
+	const char		*url;		/* where updates go */
+	const char		*user, *pass;
+	size_t			 max_hosts;
+	enum dd_v6		 v6;
+};
+
+static const struct dd_code dd_codes[] = {
+	{ "good", OUT_OK, 0, 0, NULL },
+	{ "nochg", OUT_OK, 0, 0, NULL },
+	{ "badauth", OUT_AUTH, 0, 1, "the service rejected the username or "
+	    "password; check them" },
+	{ "!donator", OUT_BADREQ, 0, 1, "the update used a feature this "
+	    "account does not have (a paid option); check the account at the "
+	    "service" },
+	{ "notfqdn", OUT_NOTFOUND, 0, 0, "not a fully-qualified hostname of "
+	    "this service; check records" },
+	{ "nohost", OUT_NOTFOUND, 0, 0, "no such hostname in this account; "
+	    "create it at the service or fix records" },
+	{ "!yours", OUT_NOTFOUND, 0, 0, "the hostname belongs to another "
+	    "account; check username and records" },
+	{ "numhost", OUT_BADREQ, 0, 1, "too many hostnames in one request "
+	    "(for provider dyndns2, set hosts_per_request lower)" },
+	{ "badagent", OUT_BADREQ, 0, 1, "the service refused this client "
+	    "(its User-Agent or HTTP method); please report it to the "
+	    "ddns-update authors" },
+	{ "abuse", OUT_RATELIMIT, DD_WAIT_ABUSE, 0, "the service blocked the "
+	    "hostname for updating too often; unblock it at the service" },
+	{ "dnserr", OUT_RETRY, DD_WAIT_SERVER, 1, "DNS error at the service" },
+	{ "911", OUT_RETRY, DD_WAIT_SERVER, 1, "the service has a problem or "
+	    "is in maintenance" },
+	{ NULL, OUT_PENDING, 0, 0, NULL }
+};
+
+static void	dd_set(struct dd_res *, enum outcome, long, const char *, ...)
+		    PRINTF_LIKE(4, 5);
+
+/* Fills r with an outcome, a wait and a message. */
+static void
+dd_set(struct dd_res *r, enum outcome out, long wait, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->out = out;
+	r->wait = wait;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Replies
+ */
+
+/* Copies the next non-blank line at *p into out (cut at n - 1 bytes,
+ * control bytes cleaned, trailing spaces dropped) and moves *p past it.
+ * Returns 0, or -1 when no line is left. */
+static int
+dd_line(const char **p, char *out, size_t n)
+{
+	const char	*s = *p;
+	size_t		 len;
+
+	while (*s == '\n' || *s == '\r' || *s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0')
+		return -1;
+	len = strcspn(s, "\r\n");
+	*p = s + len;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	log_clean(out, n, s, len);
+	return 0;
+}
+
+/* Returns the protocol code a reply line starts with, or NULL. */
+static const struct dd_code *
+dd_code(const char *line)
+{
+	size_t	len = strcspn(line, " \t");
+	int	i;
+
+	for (i = 0; dd_codes[i].code != NULL; i++)
+		if (strlen(dd_codes[i].code) == len &&
+		    strncasecmp(line, dd_codes[i].code, len) == 0)
+			return &dd_codes[i];
+	return NULL;
+}
+
+/* Returns 1 when the slot asked for addr. */
+static int
+dd_asked(const struct dd_slot *s, const char *addr)
+{
+	return (s->c4 && strcmp(s->c4->addr, addr) == 0) ||
+	    (s->c6 && strcmp(s->c6->addr, addr) == 0);
+}
+
+/* Judges one reply line about slot s into r. */
+static void
+dd_judge_line(const struct dd *d, const struct dd_slot *s, const char *line,
+    struct dd_res *r)
+{
+	const struct dd_code	*c = dd_code(line);
+	const char		*rest = line + strcspn(line, " \t");
+
+	rest += strspn(rest, " \t");
+	if (c == NULL)
+		dd_set(r, OUT_RETRY, 0, "unexpected reply \"%s\"", line);
+	else if (c->out == OUT_OK && strncmp(rest, "127.0.0.1", 9) == 0 &&
+	    !dd_asked(s, "127.0.0.1"))
+		dd_set(r, OUT_BADREQ, 0, "the service answered \"%s\": it "
+		    "ignored the update (this client is refused); please "
+		    "report it to the ddns-update authors", line);
+	else if (c->out == OUT_OK)
+		dd_set(r, OUT_OK, 0, "%s", line);
+	else
+		dd_set(r, c->out, c->wait, "%s: %s%s", c->code, c->what,
+		    c->out == OUT_AUTH && d->svc->auth_hint ?
+		    d->svc->auth_hint : "");
+	r->stop = c != NULL && c->wait > 0;
+	if (c != NULL && c->account && !d->svc->host_user)
+		r->stop = 1;
+}
+
+/* Judges an HTTP status with no protocol code in the body. */
+static void
+dd_judge_status(const struct dd *d, const struct http_resp *resp,
+    struct dd_res *r)
+{
+	enum outcome	out = outcome_from_status(resp->status);
+	long		wait = 0;
+
+	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
+		wait = resp->retry_after;
+	if (out == OUT_OK)
+		dd_set(r, OUT_RETRY, 0, "empty reply (HTTP %ld)", resp->status);
+	else
+		dd_set(r, out, wait, "HTTP %ld%s", resp->status,
+		    out == OUT_AUTH ? ": check username and password" : "");
+	r->stop = !(out == OUT_AUTH && d->svc->host_user);
+}
+
+/* Judges a reply about the k slots of a request into res[0..k). */
+static void
+dd_judge(const struct dd *d, struct dd_slot *const *s, size_t k,
+    const struct http_resp *resp, struct dd_res *res)
+{
+	const char		*p = buf_str(&resp->body);
+	const struct dd_code	*first = NULL;
+	char			 line[DD_LINE_MAX];
+	size_t			 i;
+
+	if (dd_line(&p, line, sizeof(line)) == -1 ||
+	    ((first = dd_code(line)) == NULL && resp->status / 100 != 2)) {
+		for (i = 0; i < k; i++)
+			dd_judge_status(d, resp, &res[i]);
+		return;
+	}
+	for (i = 0; i < k; i++) {
+		if (i > 0 && dd_line(&p, line, sizeof(line)) == -1)
+			break;
+		dd_judge_line(d, s[i], line, &res[i]);
+	}
+	for (; i < k; i++) {
+		if (first != NULL && first->account)
+			res[i] = res[0];
+		else
+			dd_set(&res[i], OUT_RETRY, 0, "no reply line for this "
+			    "hostname (HTTP %ld)", resp->status);
+	}
+	for (i = 0; i < k; i++)
+		if (res[i].out != OUT_OK && resp->retry_after > res[i].wait &&
+		    (res[i].out == OUT_RATELIMIT || res[i].out == OUT_RETRY))
+			res[i].wait = resp->retry_after;
+}
+
+/*
+ * Requests
+ */
+
+/* Appends "&key=addr" (or the service's "absent" value when addr is
+ * NULL; nothing when that is NULL too); 0 or -1. */
+static int
+dd_param(const struct dd *d, struct buf *u, const char *key, const char *addr)
+{
+	if (addr == NULL)
+		addr = d->svc->absent;
+	if (addr == NULL)
+		return 0;
+	if (buf_printf(u, "&%s=", key) == -1 || buf_add_urlenc(u, addr) == -1)
+		return -1;
+	return 0;
+}
+
+/* Appends the address parameters of a request whose slots all carry
+ * the addresses a4 and a6 (either may be NULL); 0 or -1. */
+static int
+dd_addrs(const struct dd *d, struct buf *u, const char *a4, const char *a6)
+{
+	if (d->v6 == V6_PARAM)
+		return dd_param(d, u, "myip", a4) | dd_param(d, u, "myipv6", a6);
+	if (a4 == NULL || a6 == NULL)
+		return dd_param(d, u, "myip", a4 ? a4 : a6);
+	/* V6_COMMA with both: "myip=v4,v6" */
+	if (dd_param(d, u, "myip", a4) == -1 || buf_adds(u, ",") == -1 ||
+	    buf_add_urlenc(u, a6) == -1)
+		return -1;
+	return 0;
+}
+
+/* Builds the update URL for k slots of the same addresses into u; 0/-1. */
+static int
+dd_url(const struct dd *d, struct dd_slot *const *s, size_t k, struct buf *u)
+{
+	size_t	i;
+	int	rc;
+
+	rc = buf_adds(u, d->url);
+	rc |= buf_adds(u, strchr(d->url, '?') ? "&" : "?");
+	if (d->svc->extra)
+		rc |= buf_printf(u, "%s&", d->svc->extra);
+	rc |= buf_adds(u, "hostname=");
+	for (i = 0; i < k && rc == 0; i++) {
+		if (i > 0)
+			rc |= buf_adds(u, ",");
+		rc |= buf_add_urlenc(u, s[i]->name);
+	}
+	if (rc != 0)
+		return -1;
+	return dd_addrs(d, u, s[0]->c4 ? s[0]->c4->addr : NULL,
+	    s[0]->c6 ? s[0]->c6->addr : NULL);
+}
+
+/* Sends one request for k slots and judges the reply into res. */
+static void
+dd_send(const struct dd *d, struct dd_slot *const *s, size_t k,
+    struct dd_res *res)
+{
+	struct buf		 url = BUF_INIT(DD_URL_MAX);
+	struct buf		 up = BUF_INIT(4096);
+	struct http_req		 req;
+	struct http_resp	 resp;
+	size_t			 i;
+	char			 err[200];
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	buf_init(&resp.body, DD_REPLY_MAX);
+	if (dd_url(d, s, k, &url) == -1 || buf_printf(&up, "%s:%s",
+	    d->svc->host_user ? s[0]->name : d->user, d->pass) == -1) {
+		for (i = 0; i < k; i++)
+			dd_set(&res[i], OUT_BADREQ, 0, "request too long or out "
+			    "of memory");
+	} else {
+		req.url = buf_str(&url);
+		req.userpwd = buf_str(&up);
+		req.max_body = DD_REPLY_MAX;
+		if (http_do(d->ctx->http, &req, &resp) == 0)
+			dd_judge(d, s, k, &resp, res);
+		else {
+			resp.error[sizeof(resp.error) - 1] = '\0';
+			log_clean(err, sizeof(err), resp.error,
+			    strlen(resp.error));
+			for (i = 0; i < k; i++) {
+				dd_set(&res[i], OUT_RETRY, 0, "no reply: %s",
+				    err);
+				res[i].stop = 1;
+			}
+		}
+	}
+	http_resp_free(&resp);
+	buf_free(&url);
+	if (up.data)
+		memset(up.data, 0, up.len);
+	buf_free(&up);
+}
+
+/*
+ * Slots and outcomes
+ */
+
+/* Returns 1 when slots a and b carry the same addresses. */
+static int
+dd_same(const struct dd_slot *a, const struct dd_slot *b)
+{
+	if ((a->c4 == NULL) != (b->c4 == NULL) ||
+	    (a->c6 == NULL) != (b->c6 == NULL))
+		return 0;
+	return (a->c4 == NULL || strcmp(a->c4->addr, b->c4->addr) == 0) &&
+	    (a->c6 == NULL || strcmp(a->c6->addr, b->c6->addr) == 0);
+}
+
+/* Cuts the changes into slots (one per change, or per hostname when
+ * both families travel together); returns how many. */
+static size_t
+dd_slots(const struct dd *d, struct change *ch, size_t n, struct dd_slot *s)
+{
+	size_t	i, j, ns = 0;
+	int	merge = d->v6 != V6_SEPARATE;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; merge && j < ns; j++)
+			if (strcmp(s[j].name, ch[i].name) == 0 &&
+			    (ch[i].fam == 4 ? s[j].c4 : s[j].c6) == NULL)
+				break;
+		if (!merge || j == ns) {
+			memset(&s[ns], 0, sizeof(s[ns]));
+			s[ns].name = ch[i].name;
+			s[ns].req = -1;
+			j = ns++;
+		}
+		if (ch[i].fam == 4)
+			s[j].c4 = &ch[i];
+		else
+			s[j].c6 = &ch[i];
+	}
+	return ns;
+}
+
+/* Collects into pick up to max unassigned slots alike to the first one,
+ * marking them as request r; returns how many (0: none left). */
+static size_t
+dd_group(struct dd_slot *s, size_t ns, size_t max, int r,
+    struct dd_slot **pick)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ns && k < max; i++) {
+		if (s[i].req != -1 || (k > 0 && !dd_same(pick[0], &s[i])))
+			continue;
+		s[i].req = r;
+		pick[k++] = &s[i];
+	}
+	return k;
+}
+
+/* Sets the outcome of one change and logs a failure. */
+static void
+dd_settle1(const struct dd *d, struct change *c, const struct dd_res *r)
+{
+	if (c == NULL)
+		return;
+	c->out = r->out;
+	c->retry_after = r->out == OUT_RETRY || r->out == OUT_RATELIMIT ?
+	    r->wait : 0;
+	if (r->out == OUT_OK)
+		log_debug("[%s] %s %s: %s said \"%s\"", d->ctx->acct->label,
+		    c->name, c->fam == 6 ? "AAAA" : "A", d->svc->name, r->msg);
+	else if (c->retry_after > 0)
+		log_err("[%s] %s %s: %s: %s (no new request for %ld s)",
+		    d->ctx->acct->label, c->name, c->fam == 6 ? "AAAA" : "A",
+		    d->svc->name, r->msg, c->retry_after);
+	else
+		log_err("[%s] %s %s: %s: %s", d->ctx->acct->label, c->name,
+		    c->fam == 6 ? "AAAA" : "A", d->svc->name, r->msg);
+}
+
+/* Sends the slots in requests of alike slots; once the service says to
+ * wait, the rest are not sent and get the same outcome. */
+static void
+dd_run(const struct dd *d, struct dd_slot *s, size_t ns)
+{
+	struct dd_slot	*pick[DD_MAX_HOSTS];
+	struct dd_res	 res[DD_MAX_HOSTS], held;
+	size_t		 k, i;
+	int		 r, stopped = 0;
+
+	memset(&held, 0, sizeof(held));
+	for (r = 0; (k = dd_group(s, ns, d->max_hosts, r, pick)) > 0; r++) {
+		memset(res, 0, sizeof(res));
+		if (stopped) {
+			for (i = 0; i < k; i++)
+				dd_set(&res[i], held.out, held.wait, "not sent: "
+				    "%s", held.msg);
+		} else
+			dd_send(d, pick, k, res);
+		for (i = 0; i < k; i++) {
+			dd_settle1(d, pick[i]->c4, &res[i]);
+			dd_settle1(d, pick[i]->c6, &res[i]);
+			if (!stopped && res[i].stop) {
+				held = res[i];
+				stopped = 1;
+			}
+		}
+	}
+}
+
+/*
+ * Set-up
+ */
+
+/* Parses an ipv6_mode value; 0, or -1 when unknown. */
+static int
+dd_parse_v6(const char *v, enum dd_v6 *out)
+{
+	if (v == NULL || strcmp(v, "separate") == 0)
+		*out = V6_SEPARATE;
+	else if (strcmp(v, "myipv6") == 0)
+		*out = V6_PARAM;
+	else if (strcmp(v, "comma") == 0)
+		*out = V6_COMMA;
+	else
+		return -1;
+	return 0;
+}
+
+/* Parses hosts_per_request (1 to DD_MAX_HOSTS); 0, or -1. */
+static int
+dd_parse_max(const char *v, size_t *out)
+{
+	char	*end;
+	long	 n;
+
+	if (v == NULL)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n < 1 || n > DD_MAX_HOSTS)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+/* Prepares d; 0, or -1 with every change failed (should not happen: the
+ * config check refuses what would fail here). */
+static int
+dd_init(struct dd *d, const struct dd_service *svc, const struct pctx *ctx)
+{
+	const struct account *a = ctx->acct;
+
+	memset(d, 0, sizeof(*d));
+	d->ctx = ctx;
+	d->svc = svc;
+	d->url = a->endpoint && *a->endpoint ? a->endpoint :
+	    svc->url ? svc->url : acct_get(a, "server");
+	d->user = acct_get(a, "username");
+	d->pass = acct_get(a, "password");
+	d->max_hosts = svc->max_hosts;
+	d->v6 = svc->v6;
+	if (svc->url == NULL && (dd_parse_max(acct_get(a,
+	    "hosts_per_request"), &d->max_hosts) == -1 ||
+	    dd_parse_v6(acct_get(a, "ipv6_mode"), &d->v6) == -1))
+		return -1;
+	if (d->url == NULL || d->pass == NULL ||
+	    (d->user == NULL && !svc->host_user))
+		return -1;
+	return 0;
+}
+
+/* Brings every change of one account to its address. */
+static void
+dd_update(const struct dd_service *svc, const struct pctx *ctx,
+    struct change *ch, size_t n)
+{
+	struct dd	 d;
+	struct dd_slot	*s = calloc(n ? n : 1, sizeof(*s));
+	struct dd_res	 r;
+	size_t		 i;
+
+	memset(&r, 0, sizeof(r));
+	memset(&d, 0, sizeof(d));
+	if (s == NULL)
+		dd_set(&r, OUT_RETRY, 0, "out of memory");
+	else if (dd_init(&d, svc, ctx) == -1)
+		dd_set(&r, OUT_BADREQ, 0, "server, username or password "
+		    "missing or invalid");
+	else {
+		dd_run(&d, s, dd_slots(&d, ch, n, s));
+		free(s);
+		return;
+	}
+	d.ctx = ctx;
+	d.svc = svc;
+	for (i = 0; i < n; i++)
+		dd_settle1(&d, &ch[i], &r);
+	free(s);
+}
+
+/* Checks the server key of plain dyndns2: an https:// URL (http:// only
+ * with insecure_http); 0, or -1 (reported). */
+static int
+dd_check_server(const struct account *a, const char *server)
+{
+	if (strncasecmp(server, "http://", 7) == 0 && !a->insecure_http)
+		acct_error(a, "server", "plain http:// would send the password "
+		    "unencrypted (set insecure_http = yes only for local "
+		    "tests)");
+	else if (strncasecmp(server, "http://", 7) != 0 &&
+	    strncasecmp(server, "https://", 8) != 0)
+		acct_error(a, "server", "\"%s\" is not an https:// URL (the "
+		    "full update URL, like https://example.net/nic/update)",
+		    server);
+	else if (strchr(server, '#') != NULL)
+		acct_error(a, "server", "must not contain '#'");
+	else
+		return 0;
+	return -1;
+}
+
+/* Checks the options of plain dyndns2; 0, or -1 (reported). */
+static int
+dd_check_plain(const struct account *a)
+{
+	const char	*server = acct_get(a, "server");
+	enum dd_v6	 v6;
+	size_t		 max;
+	int		 rc = 0;
+
+	if (server != NULL && dd_check_server(a, server) == -1)
+		rc = -1;
+	if (dd_parse_max(acct_get(a, "hosts_per_request"), &max) == -1) {
+		acct_error(a, "hosts_per_request", "must be a number from 1 to "
+		    "%d", DD_MAX_HOSTS);
+		rc = -1;
+	}
+	if (dd_parse_v6(acct_get(a, "ipv6_mode"), &v6) == -1) {
+		acct_error(a, "ipv6_mode", "must be separate, myipv6 or comma");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Checks the keys of an account at load time; 0, or -1 (reported). */
+static int
+dd_check(const struct dd_service *svc, const struct account *a)
+{
+	const char	*user = acct_get(a, "username");
+	int		 rc = 0;
+
+	if (user != NULL && strchr(user, ':') != NULL) {
+		acct_error(a, "username", "must not contain ':' (HTTP Basic "
+		    "authentication cannot carry it)");
+		rc = -1;
+	}
+	if (svc->url == NULL && dd_check_plain(a) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The services
+ */
+
+static const struct provider_key dd_keys_plain[] = {
+	{ "server",		PKEY_REQUIRED },
+	{ "username",		PKEY_REQUIRED },
+	{ "password",		PKEY_REQUIRED | PKEY_SECRET },
+	{ "hosts_per_request",	0 },
+	{ "ipv6_mode",		0 },
+	{ NULL,			0 }
+};
+
+static const struct provider_key dd_keys_user[] = {
+	{ "username",		PKEY_REQUIRED },
+	{ "password",		PKEY_REQUIRED | PKEY_SECRET },
+	{ NULL,			0 }
+};
+
+static const struct provider_key dd_keys_pass[] = {
+	{ "password",		PKEY_REQUIRED | PKEY_SECRET },
+	{ NULL,			0 }
+};
+
+/* Defines provider_ID for service svc_ID, with the given keys and URL. */
+#define DD_PROVIDER(id, klist, url)					\
+static void								\
+id##_update(const struct pctx *ctx, struct change *ch, size_t n)	\
+{									\
+	dd_update(&svc_##id, ctx, ch, n);				\
+}									\
+static int								\
+id##_check(const struct account *a)					\
+{									\
+	return dd_check(&svc_##id, a);					\
+}									\
+const struct provider provider_##id = {					\
+	.name = #id,							\
+	.api_base = url,						\
+	.keys = klist,							\
+	.check = id##_check,						\
+	.update = id##_update,						\
+}
+
+/* Any dyndns2 server: the spec's 20 hostnames per request by default. */
+static const struct dd_service svc_dyndns2 = {
+	"dyndns2", NULL, NULL, DD_MAX_HOSTS, V6_SEPARATE, NULL, 0, NULL
+};
+DD_PROVIDER(dyndns2, dd_keys_plain, NULL);
+
+/* Dyn (Oracle): help.dyn.com/remote-access-api/perform-update/ - the v3
+ * URL takes an "updater client key" as password and "v4,v6" in myip. */
+static const struct dd_service svc_dyndns = {
+	"dyndns", URL_DYNDNS, NULL, DD_MAX_HOSTS,
+	V6_COMMA, NULL, 0, " (the password is an updater client key)"
+};
+DD_PROVIDER(dyndns, dd_keys_user, URL_DYNDNS);
+
+/* No-IP: www.noip.com/integrate/request - hostnames comma-separated,
+ * IPv6 in myipv6; the username may be a DDNS key's. */
+static const struct dd_service svc_noip = {
+	"noip", URL_NOIP, NULL, DD_MAX_HOSTS,
+	V6_PARAM, NULL, 0, " (or those of a DDNS key)"
+};
+DD_PROVIDER(noip, dd_keys_user, URL_NOIP);
+
+/* Dynu: www.dynu.com/DynamicDNS/IP-Update-Protocol - one hostname per
+ * request; myip/myipv6 = no leave a family alone (omitted, the service
+ * would use the address the request came from). */
+static const struct dd_service svc_dynu = {
+	"dynu", URL_DYNU, NULL, 1, V6_PARAM, "no", 0,
+	" (the IP update password, or its MD5/SHA-256)"
+};
+DD_PROVIDER(dynu, dd_keys_user, URL_DYNU);
+
+/* DNS-O-Matic: www.dnsomatic.com/docs/api - one hostname per request. */
+static const struct dd_service svc_dnsomatic = {
+	"dnsomatic", URL_DNSOMATIC, NULL, 1,
+	V6_SEPARATE, NULL, 0, " (your OpenDNS account)"
+};
+DD_PROVIDER(dnsomatic, dd_keys_user, URL_DNSOMATIC);
+
+/* Hurricane Electric: dns.he.net/docs.html - the username is the record
+ * itself and the password its DDNS key: one request per record. */
+static const struct dd_service svc_he = {
+	"he", URL_HE, NULL, 1, V6_SEPARATE, NULL,
+	1, " (password must be the DDNS key generated for this record at "
+	"dns.he.net)"
+};
+DD_PROVIDER(he, dd_keys_pass, URL_HE);
+
+/* OVHcloud DynHost: help.ovhcloud.com "Use DynHost" - one hostname per
+ * request, a DynHost username ("domain-suffix"). */
+static const struct dd_service svc_ovh = {
+	"ovh", URL_OVH, "system=dyndns", 1,
+	V6_SEPARATE, NULL, 0, " (a DynHost username, not the OVHcloud login)"
+};
+DD_PROVIDER(ovh, dd_keys_user, URL_OVH);
+
+/* STRATO: its DynDNS FAQ - the username is the domain, myip "v4,v6". */
+static const struct dd_service svc_strato = {
+	"strato", URL_STRATO, NULL, 1, V6_COMMA,
+	NULL, 0, " (the username is the domain, the password the DynDNS "
+	"password set for it)"
+};
+DD_PROVIDER(strato, dd_keys_user, URL_STRATO);

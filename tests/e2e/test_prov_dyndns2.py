@@ -1,0 +1,247 @@
+"""The real binary against the dyndns2 emulator (emu_dyndns2.py): good,
+nochg, every return code with its exit status, batching (one request for
+several hostnames, results per line), the back-off kept in the state and
+respected by the next run (zero requests, exit 1; --force calls again),
+the presets (he, noip, ovh) through endpoint, and no secret in any output.
+The state file is checked after every run."""
+
+import re
+import time
+
+import pytest
+
+from emu_dyndns2 import DynEmulator, World
+from e2e_util import ADDR4, ADDR4_B, ADDR6
+
+USER = "alice@example.com"
+PASS = "dd2+S3cret/pa ss:w0rd"
+HOME, NAS, WEB = "home.example.com", "nas.example.com", "web.example.com"
+LABEL = "dyn"
+
+
+@pytest.fixture
+def dyn(server_ctx):
+    srv = DynEmulator("127.0.0.1", server_ctx).start()
+    srv.add_account(USER, PASS, HOME, NAS, WEB)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def w(tmp_path, binary, pki, echo, dyn):
+    world = World(tmp_path, binary, pki, echo, dyn, LABEL, {
+        "provider": "dyndns2", "server": dyn.url("/nic/update"),
+        "username": USER, "password": PASS, "records": HOME, "type": "A"},
+        [PASS])
+    world.dyn = dyn
+    return world
+
+
+def test_good_then_nothing_then_change(w):
+    w.config(records="%s %s" % (HOME, NAS))
+    r = w.run("-v")
+    assert r.code == 0, r
+    assert w.dyn.count() == 1, "both hostnames in one request"
+    c = w.dyn.last()
+    assert c.method == "GET" and c.path == "/nic/update"
+    assert c.query["hostname"] == "%s,%s" % (HOME, NAS)
+    assert c.query["myip"] == ADDR4
+    assert (c.user, c.password) == (USER, PASS)
+    assert re.match(r"^ddns-update/\d+\.\d+", c.headers["user-agent"])
+    assert w.dyn.addr(HOME) == ADDR4 and w.dyn.addr(NAS) == ADDR4
+    assert w.published(HOME) == ADDR4 and w.published(NAS) == ADDR4
+    assert w.backoff() is None
+    assert "myip=" not in r.both and "hostname=" not in r.both
+
+    w.dyn.reset_log()
+    before = w.state_path.read_bytes()
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.count() == 0
+    assert w.state_path.read_bytes() == before
+
+    w.echo.address = ADDR4_B
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.count() == 1
+    assert w.dyn.last().query["myip"] == ADDR4_B
+    assert w.published(HOME) == ADDR4_B and w.published(NAS) == ADDR4_B
+
+
+def test_nochg_is_success(w):
+    w.dyn.set_addr(HOME, "A", ADDR4)
+    w.config()
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.last().reply.startswith("nochg")
+    assert w.published(HOME) == ADDR4
+
+
+def test_badauth(w):
+    w.config(password="wrong-password")
+    w.secrets.append("wrong-password")
+    r = w.run()
+    assert r.code == 1, r
+    assert "badauth" in r.err and "check them" in r.err
+    assert w.published(HOME) is None
+    assert w.backoff() is None
+    assert w.dyn.addr(HOME) is None
+
+
+def test_batch_results_per_line(w):
+    w.dyn.add_account("bob", "bobpw", "bob.example.com")
+    w.config(records="%s bob.example.com missing.example.com %s" %
+             (HOME, NAS))
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == 1
+    assert w.dyn.last().reply.splitlines()[1:3] == ["!yours", "nohost"]
+    assert w.published(HOME) == ADDR4 and w.published(NAS) == ADDR4
+    assert w.published("bob.example.com") is None
+    assert w.published("missing.example.com") is None
+    assert "missing.example.com A: dyndns2: nohost" in r.err
+    assert "bob.example.com A: dyndns2: !yours" in r.err
+
+    # the next run retries only what failed
+    w.dyn.reset_log()
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == 1
+    assert w.dyn.last().query["hostname"] == \
+        "bob.example.com,missing.example.com"
+
+
+def test_hosts_per_request(w):
+    w.config(records="%s %s %s" % (HOME, NAS, WEB), hosts_per_request="2")
+    r = w.run()
+    assert r.code == 0, r
+    assert [c.query["hostname"] for c in w.dyn.calls] == [
+        "%s,%s" % (HOME, NAS), WEB]
+    assert all(w.published(n) == ADDR4 for n in (HOME, NAS, WEB))
+
+
+@pytest.mark.parametrize("code,wait", [("911", 1800), ("dnserr", 1800),
+                                       ("abuse", 86400)])
+def test_backoff_respected(w, code, wait):
+    w.config(records="%s %s" % (HOME, NAS))
+    w.dyn.queue(code + "\n")
+    t0 = int(time.time())
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == 1
+    assert code in r.err
+    until = w.backoff()
+    assert until is not None and t0 + wait <= until <= int(time.time()) + wait
+    assert w.published(HOME) is None and w.published(NAS) is None
+
+    # within the back-off: not a single request, exit 1
+    w.dyn.reset_log()
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == 0
+    assert "asked us to wait" in r.err
+    assert w.backoff() == until
+
+    # --force calls again; success clears the back-off
+    r = w.run("--force")
+    assert r.code == 0, r
+    assert w.dyn.count() == 1
+    assert w.published(HOME) == ADDR4 and w.published(NAS) == ADDR4
+    assert w.backoff() is None
+
+
+def test_retry_after_header_and_http_errors(w):
+    w.config()
+    w.dyn.queue("<html>busy</html>", status=503,
+                headers={"Retry-After": "4000"})
+    t0 = int(time.time())
+    r = w.run()
+    assert r.code == 1, r
+    assert "HTTP 503" in r.err
+    assert t0 + 4000 <= w.backoff() <= int(time.time()) + 4000
+    assert w.published(HOME) is None
+
+
+@pytest.mark.parametrize("reply,says", [
+    ("!donator", "paid option"), ("notfqdn", "fully-qualified"),
+    ("numhost", "too many hostnames"), ("badagent", "refused this client"),
+    ("good 127.0.0.1", "ignored the update"),
+    ("what is this", "unexpected reply")])
+def test_other_codes(w, reply, says):
+    w.config()
+    w.dyn.queue(reply + "\n")
+    r = w.run()
+    assert r.code == 1, r
+    assert says in r.err
+    assert w.published(HOME) is None
+    assert w.backoff() is None
+
+
+def test_unreachable_server(w, closed_port):
+    w.config(server="https://127.0.0.1:%d/nic/update" % closed_port)
+    r = w.run()
+    assert r.code == 1, r
+    assert "no reply" in r.err
+    assert w.published(HOME) is None
+
+
+def test_he_preset(w):
+    w.dyn.add_he(HOME, "he-key-home")
+    w.dyn.add_he(NAS, "he-key-nas")
+    w.config(provider="he", server=None, username=None,
+             password="he-key-home", records="%s %s" % (HOME, NAS),
+             endpoint=w.dyn.url("/he/nic/update"))
+    w.secrets.append("he-key-home")
+    r = w.run()
+    assert r.code == 1, r       # nas has another key
+    assert w.dyn.count() == 2
+    assert [c.user for c in w.dyn.calls] == [HOME, NAS]
+    assert w.published(HOME) == ADDR4 and w.published(NAS) is None
+    assert "DDNS key" in r.err
+
+
+def test_ovh_and_noip_presets(w):
+    w.config(provider="ovh", server=None, endpoint=w.dyn.url("/nic/update"))
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.last().query["system"] == "dyndns"
+    assert w.published(HOME) == ADDR4
+
+    w.state_path.unlink()
+    w.dyn.reset_log()
+    w.config(provider="noip", server=None, records="%s %s" % (HOME, NAS),
+             endpoint=w.dyn.url("/nic/update"))
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.count() == 1
+    assert w.dyn.last().query["hostname"] == "%s,%s" % (HOME, NAS)
+
+
+def test_noip_dual_stack_one_request(w, echo6):
+    w.config(provider="noip", server=None, endpoint=w.dyn.url("/nic/update"),
+             type="A AAAA", general={"ipv6": echo6.url("/ip")})
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.count() == 1
+    q = w.dyn.last().query
+    assert q["myip"] == ADDR4 and q["myipv6"] == ADDR6
+    assert w.dyn.addr(HOME, "AAAA") == ADDR6
+    assert w.published(HOME) == ADDR4 and w.published(HOME, "AAAA") == ADDR6
+
+
+def test_plain_http_server_refused(w):
+    w.config(server="http://127.0.0.1:1/nic/update")
+    r = w.run()
+    assert r.code == 2, r
+    assert "insecure_http" in r.err
+    assert w.dyn.count() == 0
+    assert not w.state_path.exists()
+
+
+def test_check_reports_bad_options(w):
+    w.config(hosts_per_request="50", ipv6_mode="maybe", username="a:b")
+    r = w.run("--check")
+    assert r.code == 2, r
+    assert "hosts_per_request" in r.err and "ipv6_mode" in r.err
+    assert "':'" in r.err
+    assert w.dyn.count() == 0

@@ -1,0 +1,647 @@
+/*
+ * test_prov_dyndns2.c - the dyndns2 protocol and its presets over the
+ * scripted fake transport: request building (hostnames, myip/myipv6,
+ * batching, Basic auth), every return code, the back-off, malformed
+ * replies, the config check, and no secret in any log line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "fake_http.h"
+#include "http.h"
+#include "kv.h"
+#include "log.h"
+#include "provider.h"
+#include "t.h"
+
+#define USER	"alice@example.com"
+#define PASS	"dd2-S3cret/pa:ss&word"
+#define A4	"203.0.113.7"
+#define A6	"2001:db8::7"
+#define A6ENC	"2001%3Adb8%3A%3A7"
+
+extern const struct provider provider_dyndns2, provider_noip,
+    provider_dyndns, provider_dynu, provider_dnsomatic, provider_he,
+    provider_ovh, provider_strato;
+
+static struct account	 acct;
+static struct kv	 cache = KV_INIT;
+static struct kv	 ids[8];
+static struct pctx	 ctx;
+static struct change	 ch[8];
+static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
+static FILE		*cap_file;
+static int		 cap_saved = -1;
+
+/* Sends fd 2 to a temporary file until cap_stop(). */
+static void
+cap_start(void)
+{
+	fflush(stderr);
+	cap_file = tmpfile();
+	if (cap_file == NULL)
+		return;
+	cap_saved = dup(2);
+	dup2(fileno(cap_file), 2);
+}
+
+/* Restores fd 2; what was written goes to last_log and all_log. */
+static void
+cap_stop(void)
+{
+	char	 b[4096];
+	size_t	 n;
+
+	buf_reset(&last_log);
+	if (cap_file == NULL)
+		return;
+	fflush(stderr);
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	rewind(cap_file);
+	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
+		buf_add(&last_log, b, n);
+		buf_add(&all_log, b, n);
+	}
+	fclose(cap_file);
+	cap_file = NULL;
+}
+
+static int
+logged(const char *s)
+{
+	return strstr(buf_str(&last_log), s) != NULL;
+}
+
+/* Starts a case for provider p with the usual credentials. */
+static void
+setup(const struct provider *p)
+{
+	size_t i;
+
+	kv_free(&acct.keys);
+	kv_free(&cache);
+	for (i = 0; i < 8; i++)
+		kv_free(&ids[i]);
+	fake_http_reset();
+	acct.prov = p;
+	acct.endpoint = NULL;
+	acct.insecure_http = 0;
+	if (p != &provider_he)
+		kv_set(&acct.keys, "username", USER);
+	kv_set(&acct.keys, "password", PASS);
+	if (p == &provider_dyndns2)
+		kv_set(&acct.keys, "server", "https://dyn.example.net/nic/update");
+}
+
+/* Fills change i. */
+static void
+mk(size_t i, const char *name, int fam, const char *addr)
+{
+	memset(&ch[i], 0, sizeof(ch[i]));
+	ch[i].name = name;
+	ch[i].fam = fam;
+	ch[i].addr = addr;
+	ch[i].ids = &ids[i];
+	ch[i].out = OUT_PENDING;
+}
+
+/* Runs the account's provider on n changes with stderr captured. */
+static void
+run(size_t n)
+{
+	cap_start();
+	acct.prov->update(&ctx, ch, n);
+	cap_stop();
+}
+
+/* Returns the URL of request i, or "". */
+static const char *
+url(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r ? r->url : "";
+}
+
+/* Returns the Basic credentials of request i, or "". */
+static const char *
+userpwd(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r && r->userpwd ? r->userpwd : "";
+}
+
+/* One hostname, one good line: one GET with Basic auth. */
+static void
+test_good(void)
+{
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(200, "good " A4 "\n", -1);
+	run(1);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(fake_http_req(0)->method, "GET");
+	CHECK_STR(url(0), "https://dyn.example.net/nic/update?"
+	    "hostname=home.example.com&myip=" A4);
+	CHECK_STR(userpwd(0), USER ":" PASS);
+	CHECK(fake_http_req(0)->body == NULL);
+	CHECK(ch[0].out == OUT_OK);
+	CHECK(ch[0].retry_after == 0);
+	CHECK(strstr(url(0), "password") == NULL);
+
+	/* nochg is success too; so is verify mode (there is no lookup). */
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	ch[0].verify = 1;
+	fake_http_push(200, "nochg " A4, -1);
+	run(1);
+	CHECK(fake_http_count() == 1);
+	CHECK(ch[0].out == OUT_OK);
+}
+
+/* Three hostnames of one account: one request, one line each. */
+static void
+test_batch(void)
+{
+	setup(&provider_dyndns2);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	mk(2, "c.example.com", 4, A4);
+	fake_http_push(200, "good " A4 "\r\nnochg " A4 "\r\nnohost\r\n", -1);
+	run(3);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(url(0), "https://dyn.example.net/nic/update?"
+	    "hostname=a.example.com,b.example.com,c.example.com&myip=" A4);
+	CHECK(ch[0].out == OUT_OK);
+	CHECK(ch[1].out == OUT_OK);
+	CHECK(ch[2].out == OUT_NOTFOUND);
+	CHECK(logged("c.example.com A: dyndns2: nohost"));
+	CHECK(logged("create it at the service"));
+	CHECK(!logged("a.example.com A: dyndns2: "));
+
+	/* A reply with fewer lines than hostnames: the missing ones fail. */
+	setup(&provider_dyndns2);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	fake_http_push(200, "good " A4 "\n", -1);
+	run(2);
+	CHECK(ch[0].out == OUT_OK);
+	CHECK(ch[1].out == OUT_RETRY);
+	CHECK(logged("no reply line"));
+
+	/* An account-wide code given once holds for every hostname. */
+	setup(&provider_dyndns2);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	mk(2, "c.example.com", 4, A4);
+	fake_http_push(200, "badauth\n", -1);
+	run(3);
+	CHECK(fake_http_count() == 1);
+	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_AUTH &&
+	    ch[2].out == OUT_AUTH);
+
+	/* hosts_per_request cuts the batch. */
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "hosts_per_request", "2");
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	mk(2, "c.example.com", 4, A4);
+	fake_http_push(200, "good\ngood\n", -1);
+	fake_http_push(200, "good\n", -1);
+	run(3);
+	CHECK(fake_http_count() == 2);
+	CHECK(strstr(url(0), "hostname=a.example.com,b.example.com&") != NULL);
+	CHECK(strstr(url(1), "hostname=c.example.com&") != NULL);
+	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
+	    ch[2].out == OUT_OK);
+
+	/* 21 hostnames never go in one request (the spec's cap is 20). */
+	setup(&provider_noip);
+	{
+		static char names[8][32];
+		size_t i;
+
+		for (i = 0; i < 8; i++) {
+			snprintf(names[i], sizeof(names[i]), "h%zu.ddns.net", i);
+			mk(i, names[i], 4, A4);
+		}
+		fake_http_push(200, "good\ngood\ngood\ngood\ngood\ngood\ngood\n"
+		    "good\n", -1);
+		run(8);
+		CHECK(fake_http_count() == 1);
+		for (i = 0; i < 8; i++)
+			CHECK(ch[i].out == OUT_OK);
+	}
+}
+
+struct code_case {
+	const char	*reply;
+	enum outcome	 out;
+	long		 wait;
+	const char	*says;
+};
+
+/* Every return code maps to its outcome, wait and a message. */
+static void
+test_codes(void)
+{
+	static const struct code_case cases[] = {
+		{ "good " A4, OUT_OK, 0, NULL },
+		{ "nochg " A4, OUT_OK, 0, NULL },
+		{ "GOOD", OUT_OK, 0, NULL },
+		{ "badauth", OUT_AUTH, 0, "check them" },
+		{ "!donator", OUT_BADREQ, 0, "paid option" },
+		{ "notfqdn", OUT_NOTFOUND, 0, "fully-qualified" },
+		{ "nohost", OUT_NOTFOUND, 0, "create it" },
+		{ "!yours", OUT_NOTFOUND, 0, "another account" },
+		{ "numhost", OUT_BADREQ, 0, "hosts_per_request" },
+		{ "badagent", OUT_BADREQ, 0, "refused this client" },
+		{ "abuse", OUT_RATELIMIT, 86400, "unblock it" },
+		{ "dnserr", OUT_RETRY, 1800, "DNS error" },
+		{ "911", OUT_RETRY, 1800, "maintenance" },
+		{ "good 127.0.0.1", OUT_BADREQ, 0, "ignored the update" },
+		{ "hello there", OUT_RETRY, 0, "unexpected reply \"hello" },
+		{ "<html>oops</html>", OUT_RETRY, 0, "unexpected reply" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(&provider_dyndns2);
+		mk(0, "home.example.com", 4, A4);
+		fake_http_push(200, cases[i].reply, -1);
+		run(1);
+		CHECK(ch[0].out == cases[i].out);
+		CHECK(ch[0].retry_after == cases[i].wait);
+		if (cases[i].says != NULL && !logged(cases[i].says)) {
+			fprintf(stderr, "case %s: log is %s\n", cases[i].reply,
+			    buf_str(&last_log));
+			CHECK(0);
+		}
+		if (cases[i].out != OUT_OK)
+			CHECK(logged("[home] home.example.com A: dyndns2: "));
+	}
+}
+
+/* HTTP-level failures, transport failures, Retry-After. */
+static void
+test_http(void)
+{
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(401, "badauth", -1);
+	run(1);
+	CHECK(ch[0].out == OUT_AUTH);
+	CHECK(logged("badauth"));
+
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(401, "", -1);
+	run(1);
+	CHECK(ch[0].out == OUT_AUTH);
+	CHECK(logged("HTTP 401"));
+
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(503, "<html>down</html>", 120);
+	run(1);
+	CHECK(ch[0].out == OUT_RETRY);
+	CHECK(ch[0].retry_after == 120);
+
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(429, "", 600);
+	run(1);
+	CHECK(ch[0].out == OUT_RATELIMIT);
+	CHECK(ch[0].retry_after == 600);
+
+	/* 911 with a longer Retry-After keeps the longer wait. */
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(200, "911", 7200);
+	run(1);
+	CHECK(ch[0].out == OUT_RETRY);
+	CHECK(ch[0].retry_after == 7200);
+
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(200, "", -1);
+	run(1);
+	CHECK(ch[0].out == OUT_RETRY);
+	CHECK(logged("empty reply"));
+
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push_fail("connection refused");
+	run(1);
+	CHECK(ch[0].out == OUT_RETRY);
+	CHECK(ch[0].retry_after == 0);
+	CHECK(logged("no reply: connection refused"));
+}
+
+/* Once told to wait, the rest of the account is not sent. */
+static void
+test_stop(void)
+{
+	setup(&provider_he);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	mk(2, "c.example.com", 4, A4);
+	fake_http_push(200, "911", -1);
+	fake_http_push(200, "good", -1);
+	run(3);
+	CHECK(fake_http_count() == 1);
+	CHECK(fake_http_pending() == 1);
+	CHECK(ch[0].out == OUT_RETRY && ch[0].retry_after == 1800);
+	CHECK(ch[1].out == OUT_RETRY && ch[1].retry_after == 1800);
+	CHECK(ch[2].out == OUT_RETRY);
+	CHECK(logged("b.example.com A: he: not sent: 911"));
+	CHECK(logged("(no new request for 1800 s)"));
+
+	/* he: a wrong key for one record does not stop the others. */
+	setup(&provider_he);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	fake_http_push(401, "badauth", -1);
+	fake_http_push(200, "good " A4, -1);
+	run(2);
+	CHECK(fake_http_count() == 2);
+	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_OK);
+	CHECK(logged("DDNS key"));
+
+	/* With one account-wide username, badauth stops the rest. */
+	setup(&provider_ovh);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	fake_http_push(200, "badauth", -1);
+	fake_http_push(200, "good", -1);
+	run(2);
+	CHECK(fake_http_count() == 1);
+	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_AUTH);
+	CHECK(logged("DynHost username"));
+}
+
+/* The presets: URLs, extra parameters, IPv6 habits, usernames. */
+static void
+test_presets(void)
+{
+	/* noip: A and AAAA of one name together, IPv6 in myipv6. */
+	setup(&provider_noip);
+	mk(0, "h.ddns.net", 4, A4);
+	mk(1, "h.ddns.net", 6, A6);
+	fake_http_push(200, "good " A4 "," A6, -1);
+	run(2);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(url(0), "https://dynupdate.no-ip.com/nic/update?"
+	    "hostname=h.ddns.net&myip=" A4 "&myipv6=" A6ENC);
+	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
+
+	/* noip: a name with only its AAAA changed goes apart. */
+	setup(&provider_noip);
+	mk(0, "a.ddns.net", 4, A4);
+	mk(1, "a.ddns.net", 6, A6);
+	mk(2, "b.ddns.net", 6, A6);
+	fake_http_push(200, "good", -1);
+	fake_http_push(200, "good", -1);
+	run(3);
+	CHECK(fake_http_count() == 2);
+	CHECK(strstr(url(0), "hostname=a.ddns.net&myip=") != NULL);
+	CHECK_STR(url(1), "https://dynupdate.no-ip.com/nic/update?"
+	    "hostname=b.ddns.net&myipv6=" A6ENC);
+
+	/* dynu: one host per request, "no" for the family left alone. */
+	setup(&provider_dynu);
+	mk(0, "a.dynu.net", 4, A4);
+	mk(1, "b.dynu.net", 4, A4);
+	fake_http_push(200, "good", -1);
+	fake_http_push(200, "nochg", -1);
+	run(2);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), "https://api.dynu.com/nic/update?"
+	    "hostname=a.dynu.net&myip=" A4 "&myipv6=no");
+	CHECK_STR(url(1), "https://api.dynu.com/nic/update?"
+	    "hostname=b.dynu.net&myip=" A4 "&myipv6=no");
+
+	/* dyndns: the v3 URL, "v4,v6" in myip. */
+	setup(&provider_dyndns);
+	mk(0, "h.dyndns.org", 4, A4);
+	mk(1, "h.dyndns.org", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(2);
+	CHECK_STR(url(0), "https://members.dyndns.org/v3/update?"
+	    "hostname=h.dyndns.org&myip=" A4 "," A6ENC);
+	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
+
+	/* strato: the same habit, one host per request. */
+	setup(&provider_strato);
+	mk(0, "example.de", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(url(0), "https://dyndns.strato.com/nic/update?"
+	    "hostname=example.de&myip=" A6ENC);
+
+	/* ovh: system=dyndns first. */
+	setup(&provider_ovh);
+	mk(0, "dyn.example.fr", 4, A4);
+	fake_http_push(200, "good " A4, -1);
+	run(1);
+	CHECK_STR(url(0), "https://www.ovh.com/nic/update?system=dyndns&"
+	    "hostname=dyn.example.fr&myip=" A4);
+
+	/* dnsomatic and plain dyndns2: IPv6 in a request of its own. */
+	setup(&provider_dnsomatic);
+	mk(0, "all.dnsomatic.com", 4, A4);
+	fake_http_push(200, "good " A4, -1);
+	run(1);
+	CHECK_STR(url(0), "https://updates.dnsomatic.com/nic/update?"
+	    "hostname=all.dnsomatic.com&myip=" A4);
+	setup(&provider_dyndns2);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "a.example.com", 6, A6);
+	mk(2, "b.example.com", 6, A6);
+	fake_http_push(200, "good", -1);
+	fake_http_push(200, "good\ngood", -1);
+	run(3);
+	CHECK(fake_http_count() == 2);
+	CHECK(strstr(url(0), "hostname=a.example.com&myip=" A4) != NULL);
+	CHECK(strstr(url(1), "hostname=a.example.com,b.example.com&myip="
+	    A6ENC) != NULL);
+	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
+	    ch[2].out == OUT_OK);
+
+	/* he: the record is the username, one request per record. */
+	setup(&provider_he);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "a.example.com", 6, A6);
+	fake_http_push(200, "good " A4, -1);
+	fake_http_push(200, "nochg " A6, -1);
+	run(2);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), "https://dyn.dns.he.net/nic/update?"
+	    "hostname=a.example.com&myip=" A4);
+	CHECK_STR(url(1), "https://dyn.dns.he.net/nic/update?"
+	    "hostname=a.example.com&myip=" A6ENC);
+	CHECK_STR(userpwd(0), "a.example.com:" PASS);
+	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
+
+	/* ipv6_mode for plain dyndns2. */
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "ipv6_mode", "myipv6");
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "a.example.com", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(2);
+	CHECK(fake_http_count() == 1);
+	CHECK(strstr(url(0), "&myip=" A4 "&myipv6=" A6ENC) != NULL);
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "ipv6_mode", "comma");
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "a.example.com", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(2);
+	CHECK(strstr(url(0), "&myip=" A4 "," A6ENC) != NULL);
+}
+
+/* endpoint overrides the URL; a URL with a query gets '&'. */
+static void
+test_endpoint(void)
+{
+	setup(&provider_noip);
+	acct.endpoint = "https://127.0.0.1:8443/nic/update";
+	mk(0, "h.ddns.net", 4, A4);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(url(0), "https://127.0.0.1:8443/nic/update?"
+	    "hostname=h.ddns.net&myip=" A4);
+
+	setup(&provider_ovh);
+	acct.endpoint = "https://127.0.0.1:8443/nic/update";
+	mk(0, "h.example.fr", 4, A4);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(url(0), "https://127.0.0.1:8443/nic/update?system=dyndns&"
+	    "hostname=h.example.fr&myip=" A4);
+
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "server", "https://x.example/upd?sys=a");
+	mk(0, "h.example.com", 4, A4);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(url(0), "https://x.example/upd?sys=a&"
+	    "hostname=h.example.com&myip=" A4);
+}
+
+/* The load-time check. */
+static void
+test_check(void)
+{
+	setup(&provider_dyndns2);
+	CHECK(provider_dyndns2.check(&acct) == 0);
+
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "server", "http://dyn.example.net/nic/update");
+	cap_start();
+	CHECK(provider_dyndns2.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("server") && logged("insecure_http"));
+	acct.insecure_http = 1;
+	CHECK(provider_dyndns2.check(&acct) == 0);
+
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "server", "dyn.example.net/nic/update");
+	cap_start();
+	CHECK(provider_dyndns2.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("not an https:// URL"));
+
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "hosts_per_request", "21");
+	kv_set(&acct.keys, "ipv6_mode", "both");
+	cap_start();
+	CHECK(provider_dyndns2.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("hosts_per_request") && logged("ipv6_mode"));
+
+	setup(&provider_noip);
+	kv_set(&acct.keys, "username", "a:b");
+	cap_start();
+	CHECK(provider_noip.check(&acct) == -1);
+	cap_stop();
+	CHECK(logged("':'"));
+	CHECK(!logged(PASS));
+
+	setup(&provider_he);
+	CHECK(provider_he.check(&acct) == 0);
+}
+
+/* The providers are in the table with the keys the docs name. */
+static void
+test_table(void)
+{
+	const struct provider *p[] = { &provider_dyndns2, &provider_noip,
+	    &provider_dyndns, &provider_dynu, &provider_dnsomatic,
+	    &provider_he, &provider_ovh, &provider_strato };
+	const char *names[] = { "dyndns2", "noip", "dyndns", "dynu",
+	    "dnsomatic", "he", "ovh", "strato" };
+	const struct provider_key *k;
+	size_t i;
+	int secret;
+
+	for (i = 0; i < 8; i++) {
+		CHECK(provider_find(names[i]) == p[i]);
+		CHECK_STR(p[i]->name, names[i]);
+		CHECK((p[i]->api_base == NULL) == (i == 0));
+		CHECK(p[i]->api_base == NULL ||
+		    strncmp(p[i]->api_base, "https://", 8) == 0);
+		secret = 0;
+		for (k = p[i]->keys; k->name; k++)
+			if (strcmp(k->name, "password") == 0)
+				secret = k->flags ==
+				    (PKEY_REQUIRED | PKEY_SECRET);
+		CHECK(secret);
+	}
+}
+
+int
+main(void)
+{
+	struct http_opts o = { 1000, NULL, NULL };
+
+	log_init(1);
+	acct.label = "home";
+	acct.file = "test.ini";
+	acct.line = 1;
+	acct.ttl = -1;
+	ctx.acct = &acct;
+	ctx.http = http_new(&o);
+	ctx.cache = &cache;
+	ctx.now = 1700000000;
+
+	test_good();
+	test_batch();
+	test_codes();
+	test_http();
+	test_stop();
+	test_presets();
+	test_endpoint();
+	test_check();
+	test_table();
+
+	CHECK(all_log.len > 0);
+	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
+	CHECK(strstr(buf_str(&all_log), "dd2-S3cret") == NULL);
+	CHECK(strstr(buf_str(&all_log), "S3cret%2F") == NULL);
+
+	http_free(ctx.http);
+	fake_http_reset();
+	setup(&provider_dyndns2);
+	kv_free(&acct.keys);
+	buf_free(&last_log);
+	buf_free(&all_log);
+	T_END("test_prov_dyndns2");
+}
