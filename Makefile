@@ -65,8 +65,10 @@ $(PROV_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/fake_http.o $(B
 
 -include $(LIB_OBJS:.o=.d) $(B)/src/main.d $(TEST_SRCS:%.c=$(B)/%.d)
 
-# Sets WINDOWS_CHECK = windows-check when x86_64-w64-mingw32-gcc exists.
--include mk/windows.mk
+# Optional parts, one file each: mk/windows.mk sets WINDOWS_CHECK =
+# windows-check when x86_64-w64-mingw32-gcc exists; others add bench,
+# check-asan, fuzz, soak.
+-include $(sort $(wildcard mk/*.mk))
 
 # The unit tests, the end-to-end tests against the real binary, and the
 # Windows cross-build check when MinGW-w64 is installed (mk/windows.mk).
