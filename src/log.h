@@ -24,7 +24,8 @@ enum log_level {
 void	 log_init(int verbosity);
 /* Returns 1 when lines of that level are written. */
 int	 log_enabled(enum log_level lv);
-/* Registers a secret to be masked in every later line (copied; "" ignored). */
+/* Registers a secret to be masked in every later line (copied; strings
+ * shorter than 4 bytes are ignored: masking them would garble the log). */
 void	 log_secret(const char *s);
 /* Forgets every registered secret. */
 void	 log_forget_secrets(void);
