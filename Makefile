@@ -63,6 +63,9 @@ $(PLAIN_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libddns.a
 $(PROV_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/fake_http.o $(B)/libddns.a
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/unit/fake_http.o $(B)/libddns.a $(DEP_LIBS) $(LIBS)
 
+# Objects are never intermediates to delete (tests link them later).
+.SECONDARY:
+
 -include $(LIB_OBJS:.o=.d) $(B)/src/main.d $(TEST_SRCS:%.c=$(B)/%.d)
 
 # Optional parts, one file each: mk/windows.mk sets WINDOWS_CHECK =

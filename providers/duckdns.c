@@ -314,6 +314,7 @@ const struct provider provider_duckdns = {
 	.name = "duckdns",
 	.api_base = "https://www.duckdns.org/update",
 	.keys = dk_keys,
+	.min_refresh = REFRESH_BLIND,
 	.check = dk_check,
 	.update = dk_update,
 };

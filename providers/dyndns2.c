@@ -674,6 +674,7 @@ const struct provider provider_##id = {					\
 	.name = #id,							\
 	.api_base = url,						\
 	.keys = klist,							\
+	.min_refresh = REFRESH_BLIND,					\
 	.check = id##_check,						\
 	.update = id##_update,						\
 }

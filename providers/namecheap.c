@@ -329,6 +329,7 @@ const struct provider provider_namecheap = {
 	.name = "namecheap",
 	.api_base = "https://dynamicdns.park-your-domain.com/update",
 	.keys = nc_keys,
+	.min_refresh = REFRESH_BLIND,
 	.check = nc_check,
 	.update = nc_update,
 };

@@ -97,7 +97,11 @@ diff_record(struct run *r, const struct account *a, const char *name, int fam,
 	ch->addr = addr;
 	ch->old = sr ? sr->addr : NULL;
 	if (sr && sr->addr && strcmp(sr->addr, addr) == 0 && !r->o->force) {
-		if (r->c->refresh == 0 || r->now - sr->updated < r->c->refresh) {
+		long every = r->c->refresh;
+
+		if (every > 0 && every < a->prov->min_refresh)
+			every = a->prov->min_refresh;
+		if (every == 0 || r->now - sr->updated < every) {
 			log_info("%s %s: up to date (%s)", name, type_name(fam),
 			    addr);
 			return 0;

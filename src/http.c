@@ -254,6 +254,17 @@ xfer_start(struct http *h, struct xfer *x)
 	return 0;
 }
 
+/* Cuts "scheme://host/path" after the host, for URLs whose path is a
+ * credential. */
+static void
+cut_path(char *where)
+{
+	char *host = strstr(where, "://");
+
+	if (host != NULL)
+		host[3 + strcspn(host + 3, "/")] = '\0';
+}
+
 /* Fills x's response after its transfer ended with code rc; 0 or -1. */
 static int
 xfer_finish(struct http *h, struct xfer *x, CURLcode rc)
@@ -268,6 +279,8 @@ xfer_finish(struct http *h, struct xfer *x, CURLcode rc)
 	    && ra > 0)
 		resp->retry_after = (long)ra;
 	http_url_for_log(x->req->url, where, sizeof(where));
+	if (x->req->secret_path)
+		cut_path(where);
 	if (rc == CURLE_OK) {
 		log_debug("%s %s -> %ld (%lld ms)", x->req->method ?
 		    x->req->method : "GET", where, resp->status,

@@ -38,6 +38,8 @@ struct http_req {
 	int			 follow;	/* follow up to 3 redirects,
 						   never https -> http */
 	size_t			 max_body;	/* reply cap; 0 = 1 MiB */
+	int			 secret_path;	/* the path is a credential
+						   (webhooks): log the host only */
 };
 
 struct http_resp {

@@ -127,6 +127,7 @@ send_url(const struct config *c, struct http *h, const struct kv *vars)
 		req.body_len = body.len;
 		req.headers = hdr;
 		req.max_body = 64 * 1024;
+		req.secret_path = 1;
 		if (http_do(h, &req, &resp) == -1)
 			log_warn("notify: webhook failed: %s", resp.error);
 		else if (resp.status < 200 || resp.status > 299)

@@ -52,6 +52,10 @@ struct pctx {
 	long long		 now;		/* seconds since the epoch */
 };
 
+/* min_refresh for protocols that can only re-send an update: dyndns-style
+ * services call frequent "nochg" updates abuse. */
+#define REFRESH_BLIND	(25L * 86400)
+
 #define PKEY_REQUIRED	0x1	/* missing -> config error */
 #define PKEY_SECRET	0x2	/* never printed; masked in every log line */
 
@@ -65,6 +69,10 @@ struct provider {
 	const char			*api_base;	/* default endpoint */
 	const struct provider_key	*keys;	/* provider-specific keys,
 						   ended by { NULL, 0 } */
+	long				 min_refresh;	/* seconds; where checking
+					   a record means re-sending it (no
+					   lookup API), re-checks are at least
+					   this far apart; 0 for none */
 	/* Optional cross-key validation at load time; on a problem it calls
 	 * acct_error() and returns -1. */
 	int	(*check)(const struct account *a);

@@ -367,3 +367,32 @@ def test_default_state_file_in_state_directory(world):
     r = world.run(env=world.env(STATE_DIRECTORY=sd))
     assert r.code == 0, r
     assert world.published(HOME) == ADDR4
+
+
+def test_one_family_missing_still_updates_the_other(world, echo6):
+    world.config(general={"ipv6": echo6.url("/dead"), "timeout": "2"},
+                 account={"type": "A AAAA"})
+    r = world.run(timeout=40)
+    assert r.code == 1, r
+    for name in (HOME, NAS):
+        assert world.cf.content(name, "A") == ADDR4
+        assert world.published(name, "A") == ADDR4
+        assert world.cf.content(name, "AAAA") is None
+        assert world.published(name, "AAAA") is None
+    # IPv6 comes back: only the AAAA records are done
+    world.cf.reset_log()
+    world.config(general={"ipv6": echo6.url("/ip")},
+                 account={"type": "A AAAA"})
+    r = world.run()
+    assert r.code == 0, r
+    assert world.cf.ops and all(o.type == "AAAA" for o in world.cf.ops)
+    for name in (HOME, NAS):
+        assert world.cf.content(name, "AAAA") == ADDR6
+
+
+def test_zone_apex_record(world):
+    world.config(account={"zone": None, "records": "example.com"})
+    r = world.run()
+    assert r.code == 0, r
+    assert world.cf.content("example.com") == ADDR4
+    assert world.published("example.com") == ADDR4

@@ -158,11 +158,11 @@ def test_ipv6_source_is_not_asked_over_ipv4(world):
 
 def test_first_good_answer_wins(world, make_echo):
     slow = make_echo("127.0.0.1", ADDR4_B)
-    slow.slow_delay = 3
+    slow.slow_delay = 6
     fast = make_echo("127.0.0.1", ADDR4_C)
-    one_record(world, timeout="8",
+    one_record(world, timeout="9",
                ipv4="%s %s" % (slow.url("/slow"), fast.url("/ip")))
     r = world.run(timeout=40)
     assert r.code == 0, r
     assert world.cf.content(HOME) == ADDR4_C
-    assert r.elapsed < 2.5, r
+    assert r.elapsed < 5, r

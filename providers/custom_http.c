@@ -612,6 +612,7 @@ const struct provider provider_http = {
 	.name = "http",
 	.api_base = NULL,
 	.keys = hp_keys,
+	.min_refresh = REFRESH_BLIND,
 	.check = hp_check,
 	.update = hp_update,
 };
