@@ -13,6 +13,10 @@ PYTHON		?= $(shell for p in python3 /usr/bin/python3; do \
 		     $$p -c 'import pytest' 2>/dev/null && { echo $$p; break; }; \
 		   done)
 INSTALL		?= install
+ifeq ($(OS),Windows_NT)
+PLATFORM	?= win32
+BIN		?= ddns-update.exe
+endif
 PLATFORM	?= posix
 WERROR		?= -Werror
 SUDO		?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -35,6 +39,9 @@ LIB_SRCS  = $(filter-out src/main.c src/platform_%.c,$(wildcard src/*.c)) \
 	    src/platform_$(PLATFORM).c $(wildcard providers/*.c)
 LIB_OBJS  = $(LIB_SRCS:%.c=$(B)/%.o)
 TEST_SRCS = $(wildcard tests/unit/test_*.c)
+ifeq ($(PLATFORM),win32)
+TEST_SRCS := $(filter-out tests/unit/test_platform.c,$(TEST_SRCS))
+endif
 TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 BIN	 ?= ddns-update

@@ -11,8 +11,11 @@
 #define DDNS_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>	/* MinGW: defines __MINGW_PRINTF_FORMAT */
 
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__MINGW_PRINTF_FORMAT)	/* check C99 formats, not msvcrt's */
+#define PRINTF_LIKE(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__) || defined(__clang__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PRINTF_LIKE(f, a)

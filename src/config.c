@@ -857,8 +857,9 @@ build_config(struct loader *L, struct config *c)
 		lerror(L, L->lineno, "no provider section (like [home] with "
 		    "provider = cloudflare)");
 	if (literal_secret && plat_others_can_read(L->path) == 1)
-		log_warn("%s holds a secret but is readable by group or others;"
-		    " run: chmod 600 %s", L->path, L->path);
+		log_warn("%s holds a secret but other users can read it; "
+		    "restrict it to its owner (chmod 600 on POSIX, see "
+		    "docs/platforms.md on Windows)", L->path);
 }
 
 int

@@ -30,12 +30,15 @@ const char	*plat_getenv(const char *name);
 int		 plat_is_admin(void);
 /* Returns the default config path for this user (malloc'd), NULL on OOM.
  * POSIX: /etc/ddns-update.ini for root, else
- * $XDG_CONFIG_HOME/ddns-update/ddns-update.ini (~/.config if unset). */
+ * $XDG_CONFIG_HOME/ddns-update/ddns-update.ini (~/.config if unset).
+ * Windows: %ProgramData%\ddns-update\ddns-update.ini for SYSTEM and
+ * elevated administrators, else %LOCALAPPDATA%\ddns-update\... */
 char		*plat_default_config(void);
 /* Returns the default state file path (malloc'd), NULL on OOM.
  * POSIX: $STATE_DIRECTORY/state.ini when set (systemd), else
  * /var/lib/ddns-update/state.ini for root, else
- * $XDG_STATE_HOME/ddns-update/state.ini (~/.local/state if unset). */
+ * $XDG_STATE_HOME/ddns-update/state.ini (~/.local/state if unset).
+ * Windows: state.ini beside the default config. */
 char		*plat_default_state(void);
 /* Returns the absolute path of the running executable (malloc'd) or NULL.
  * argv0 is a fallback where the OS cannot tell. */

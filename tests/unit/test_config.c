@@ -1023,8 +1023,8 @@ test_empty_cmd(void)
 static int
 warned(void)
 {
-	return strstr(msgs, "holds a secret but is readable by group or "
-	    "others") != NULL;
+	return strstr(msgs, "holds a secret but other users can read "
+	    "it") != NULL;
 }
 
 static void

@@ -262,7 +262,7 @@ test_lock(void)
 	CHECK(plat_lock(path, 300, &lk, err, sizeof(err)) == 1);
 	dt = plat_monotonic_ms() - t0;
 	CHECK(lk == NULL);
-	CHECK(dt >= 250 && dt < 3000);
+	CHECK(dt >= 250 && dt < 20000);	/* loose: noisy machines */
 	CHECK(strstr(err, path) != NULL);
 	close(down[1]);
 	close(up[0]);
@@ -417,7 +417,7 @@ test_run_timeout(void)
 	c.timeout_ms = 300;
 	t0 = plat_monotonic_ms();
 	CHECK(run(&c, &out, 0, &st) == -1);
-	CHECK(plat_monotonic_ms() - t0 < 5000);
+	CHECK(plat_monotonic_ms() - t0 < 20000);	/* vs sleep 30 */
 	CHECK(strstr(err, "timed out") != NULL);
 	CHECK(strstr(err, "sleep") != NULL);
 
@@ -432,9 +432,9 @@ test_run_timeout(void)
 	t0 = plat_monotonic_ms();
 	CHECK(run(&c, &out, 0, &st) == -1);
 	close(held[1]);
-	CHECK(eof_within(held[0], 3000));
+	CHECK(eof_within(held[0], 15000));
 	close(held[0]);
-	CHECK(plat_monotonic_ms() - t0 < 5000);
+	CHECK(plat_monotonic_ms() - t0 < 20000);	/* vs sleep 30 */
 	CHECK(strstr(err, "timed out") != NULL);
 	CHECK(strstr(err, "abc123") == NULL);
 	CHECK(strstr(err, "token-xyz789") == NULL);
