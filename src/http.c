@@ -28,7 +28,9 @@ struct http {
 	char		*ca_file;
 	char		*user_agent;
 	CURLM		*multi;		/* NULL until the first request */
-	struct buf	 ca_blob;	/* system bundle + ca_file, when set */
+	struct buf	 ca_blob;	/* ca_file (+ system bundle), when set */
+	int		 capath_only;	/* trust curl's CA directory, not its
+					   bundle file */
 	char		 dead[HTTP_MAX_DEAD][HTTP_KEY_MAX];
 					/* "family scheme://host:port" that
 					   failed at transport level this run */
@@ -110,9 +112,18 @@ http_setup(struct http *h)
 			return -1;
 		curl_ready = 1;
 	}
+	/*
+	 * Trust: where curl has a hashed CA directory (Debian's
+	 * /etc/ssl/certs), OpenSSL looks up only the CA a server needs;
+	 * parsing the whole bundle file instead costs ~25 ms of CPU per run.
+	 * ca_file adds its CAs as a blob; without a directory the blob must
+	 * carry the system bundle too (a blob replaces the bundle file).
+	 */
+	vi = curl_version_info(CURLVERSION_NOW);
+	h->capath_only = vi->capath != NULL && *vi->capath != '\0';
 	if (h->ca_file) {
-		vi = curl_version_info(CURLVERSION_NOW);
-		if (vi->cainfo && slurp(&h->ca_blob, vi->cainfo) == -1)
+		if (!h->capath_only && vi->cainfo &&
+		    slurp(&h->ca_blob, vi->cainfo) == -1)
 			buf_reset(&h->ca_blob);	/* no system bundle: fine */
 		if (slurp(&h->ca_blob, h->ca_file) == -1) {
 			log_err("ca_file %s: cannot read it", h->ca_file);
@@ -187,6 +198,8 @@ xfer_setup(struct http *h, struct xfer *x)
 	}
 	if (r->method && strcmp(r->method, r->body ? "POST" : "GET") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	if (h->capath_only)
+		curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
 	if (h->ca_blob.len) {
 		blob.data = h->ca_blob.data;
 		blob.len = h->ca_blob.len;

@@ -312,6 +312,7 @@ class CloudflareEmulator(TLSServer):
         self.ops = []               # every record write attempted, in order
         self.faults = []            # Fault, first match wins
         self.latency = 0.0          # seconds added to every answer
+        self.refused = {}           # record ID or name -> HTTP status
         self.lock = threading.RLock()
         super().__init__(host, _CFHandler, ctx)
 
@@ -394,9 +395,16 @@ class CloudflareEmulator(TLSServer):
             self.faults.append(f)
         return f
 
+    def refuse(self, key, status=400):
+        """Makes every write of one record (by ID or name) fail with
+        status; a batch holding it is refused as a whole (400)."""
+        with self.lock:
+            self.refused[key] = status
+
     def clear_faults(self):
         with self.lock:
             self.faults.clear()
+            self.refused.clear()
 
     def reset_log(self):
         with self.lock:
@@ -600,6 +608,11 @@ class _CFHandler(_Handler):
                 body if isinstance(body, dict) else {"<raw>": body},
                 batch=batch)
         srv.ops.append(op)
+        status = srv.refused.get(rid) or srv.refused.get(name)
+        if status:
+            raise ApiError(400 if batch else status, 1004,
+                           "DNS Validation Error: record %s refused"
+                           % (rid or name))
         if rid is not None and (old is None or old["zone_id"] != zid):
             raise ApiError(404, 81044, "Record does not exist.")
         if kind == "delete":
