@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "buf.h"
@@ -120,28 +121,12 @@ static enum outcome
 ali_fail(struct alijob *j, enum outcome out, const char *what,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list ap;
 
-	n = snprintf(j->err, sizeof(j->err), "alidns: %s failed: ", what);
-	if (n < 0 || (size_t)n >= sizeof(j->err))
-		return out;
 	va_start(ap, fmt);
-	vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+	provider_vfail(j->err, sizeof(j->err), "alidns", what, fmt, ap);
 	va_end(ap);
 	return out;
-}
-
-/* Copies src into dst (size n); 0, or -1 when empty or too long. */
-static int
-ali_copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strlen(src) : 0;
-
-	if (len == 0 || len >= n)
-		return -1;
-	memcpy(dst, src, len + 1);
-	return 0;
 }
 
 /* Copies obj[key], a string or a whole number, into dst (ALI_ID_MAX);
@@ -153,7 +138,7 @@ ali_getid(const cJSON *obj, const char *key, char *dst)
 	int		 n;
 
 	if (cJSON_IsString(it))
-		return ali_copy(dst, ALI_ID_MAX, it->valuestring);
+		return provider_copy(dst, ALI_ID_MAX, it->valuestring);
 	if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
 	    it->valuedouble > 9e15)
 		return -1;
@@ -266,9 +251,7 @@ ali_reply_error(struct alijob *j, enum outcome out, const char *what,
 		    "not a JSON object)", j->status);
 	if (j->code[0] == '\0')
 		return ali_fail(j, out, what, "HTTP %ld%s", j->status, hint);
-	if (msg == NULL)
-		msg = "";
-	log_clean(clean, sizeof(clean), msg, strlen(msg));
+	provider_clean(clean, sizeof(clean), msg);
 	return ali_fail(j, out, what, "%s%s%s (HTTP %ld)%s", j->code,
 	    *clean ? ": " : "", clean, j->status, hint);
 }
@@ -293,11 +276,11 @@ ali_judge(struct alijob *j, const char *what, const struct http_resp *resp,
 		return OUT_OK;
 	}
 	if (code != NULL) {
-		log_clean(j->code, sizeof(j->code), code, strlen(code));
+		provider_clean(j->code, sizeof(j->code), code);
 		out = ali_code_outcome(code, resp->status);
 	} else if (out == OUT_OK)	/* 2xx that is not a reply object */
 		out = OUT_RETRY;
-	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
+	if (provider_wait(out, resp->retry_after) > 0)
 		j->ch->retry_after = resp->retry_after;
 	out = ali_reply_error(j, out, what, root);
 	cJSON_Delete(root);
@@ -324,8 +307,7 @@ ali_send(struct alijob *j, const char *what, const struct buf *url,
 	buf_init(&resp.body, ALI_REPLY_MAX);
 	if (http_do(j->ali->ctx->http, &req, &resp) == -1) {
 		j->status = 0;
-		resp.error[sizeof(resp.error) - 1] = '\0';
-		log_clean(clean, sizeof(clean), resp.error, strlen(resp.error));
+		provider_http_error(clean, sizeof(clean), &resp);
 		out = ali_fail(j, OUT_RETRY, what, "%s", clean);
 	} else
 		out = ali_judge(j, what, &resp, doc);
@@ -367,18 +349,6 @@ ali_call(struct alijob *j, const char *what, const char *action,
  * Domains
  */
 
-/* Returns 1 when a and b are equal but for ASCII case. */
-static int
-ali_caseeq(const char *a, const char *b)
-{
-	while (*a != '\0' &&
-	    tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
-}
-
 /* Copies name s lower-cased, without a final dot, into dst
  * (ALI_NAME_MAX); 0, or -1 when empty or too long. */
 static int
@@ -396,30 +366,15 @@ ali_setname(char *dst, const char *s)
 	return 0;
 }
 
-/* Returns the length of the RR of name under domain (0 when name is the
- * domain itself), or -1 when name is not under domain. */
-static long
-ali_rrlen(const char *name, const char *domain)
-{
-	size_t nl = strlen(name), dl = strlen(domain);
-
-	if (strcmp(name, domain) == 0)
-		return 0;
-	if (nl <= dl + 1 || name[nl - dl - 1] != '.' ||
-	    strcmp(name + nl - dl, domain) != 0)
-		return -1;
-	return (long)(nl - dl - 1);
-}
-
 /* Sets j->rr from the record's name and j->domain ("@" for the domain
  * itself); 0, or -1 when the name is not under the domain. */
 static int
 ali_setrr(struct alijob *j)
 {
-	long n = ali_rrlen(j->ch->name, j->domain);
+	long n = provider_sublen(j->ch->name, j->domain);
 
 	if (n == 0)
-		return ali_copy(j->rr, sizeof(j->rr), "@");
+		return provider_copy(j->rr, sizeof(j->rr), "@");
 	if (n < 0 || (size_t)n >= sizeof(j->rr))
 		return -1;
 	memcpy(j->rr, j->ch->name, (size_t)n);
@@ -470,7 +425,7 @@ ali_domain_get(struct alijob *j)
 	if (ali_cache_key(j, key, sizeof(key)) == -1)
 		return ali_fail(j, OUT_BADREQ, "domain lookup", "name too long");
 	if (cache != NULL && ali_setname(j->domain, kv_get(cache, key)) == 0 &&
-	    ali_rrlen(j->ch->name, j->domain) >= 0)
+	    provider_sublen(j->ch->name, j->domain) >= 0)
 		return OUT_OK;
 	out = ali_main_domain(j);
 	if (out == OUT_OK && cache != NULL && kv_set(cache, key, j->domain) == -1)
@@ -506,22 +461,11 @@ ali_rec_match(const struct alijob *j, const cJSON *r)
 	const char *type = json_str(r, "Type"), *line = json_str(r, "Line");
 	const char *rr = json_str(r, "RR");
 
-	if (type == NULL || !ali_caseeq(type, j->type))
+	if (type == NULL || strcasecmp(type, j->type) != 0)
 		return 0;
 	if (line != NULL && strcmp(line, j->ali->line) != 0)
 		return 0;
-	return rr == NULL || ali_caseeq(rr, j->rr);
-}
-
-/* Returns 1 when record r holds the wanted address. */
-static int
-ali_rec_holds(const struct alijob *j, const cJSON *r)
-{
-	const char	*v = json_str(r, "Value");
-	char		 canon[ADDR_STRLEN];
-
-	return v != NULL && addr_canon(j->ch->fam, v, canon) == 0 &&
-	    strcmp(canon, j->ch->addr) == 0;
+	return rr == NULL || strcasecmp(rr, j->rr) == 0;
 }
 
 /* Takes record r into j (found, id, value, TTL); 0, or -1 for a wrong
@@ -559,7 +503,7 @@ ali_rec_pick(struct alijob *j, const cJSON *doc)
 	cJSON_ArrayForEach(r, list) {
 		if (!cJSON_IsObject(r) || !ali_rec_match(j, r))
 			continue;
-		holds = ali_rec_holds(j, r);
+		holds = provider_addr_is(j->ch, json_str(r, "Value"));
 		if (pick == NULL || holds)
 			pick = r;
 		if (holds)
@@ -716,8 +660,9 @@ ali_direct(struct alijob *j)
 	enum outcome	 out;
 
 	if (j->ch->verify || ids == NULL ||
-	    ali_copy(j->rec, sizeof(j->rec), kv_get(ids, "record_id")) == -1 ||
-	    ali_copy(j->rr, sizeof(j->rr), kv_get(ids, "rr")) == -1) {
+	    provider_copy(j->rec, sizeof(j->rec),
+	    kv_get(ids, "record_id")) == -1 ||
+	    provider_copy(j->rr, sizeof(j->rr), kv_get(ids, "rr")) == -1) {
 		j->rec[0] = j->rr[0] = '\0';
 		return OUT_PENDING;
 	}
@@ -746,10 +691,11 @@ ali_save_ids(const struct alijob *j)
 		    "memory", j->ali->ctx->acct->label, j->ch->name, j->type);
 }
 
-/* Brings one change to its address and sets its outcome. */
-static void
-ali_change(struct ali *a, struct change *ch)
+/* Brings one change to its address; returns its outcome. */
+static enum outcome
+ali_change(void *arg, struct change *ch)
 {
+	struct ali	*a = arg;
 	struct alijob	 j;
 	enum outcome	 out;
 
@@ -770,7 +716,7 @@ ali_change(struct ali *a, struct change *ch)
 	else
 		log_err("[%s] %s %s: %s", a->ctx->acct->label, ch->name,
 		    j.type, j.err);
-	ch->out = out;
+	return out;
 }
 
 /*
@@ -821,16 +767,6 @@ ali_split_base(const char *base, size_t len, char *host, char *uri)
 	return 0;
 }
 
-/* Returns 1 when s has a byte that cannot go into a request as it is. */
-static int
-ali_bad_token(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /* Prepares an account's settings; OUT_OK, or the outcome for every
  * change with a->err set. */
 static enum outcome
@@ -848,14 +784,14 @@ ali_init(struct ali *a, const struct pctx *ctx)
 	a->secret = acct_get(ctx->acct, "access_key_secret");
 	a->line = line != NULL && *line != '\0' ? line : "default";
 	a->ttl = ctx->acct->ttl;
-	if (a->id == NULL || *a->id == '\0' || ali_bad_token(a->id) ||
+	if (a->id == NULL || *a->id == '\0' || provider_bad_token(a->id) ||
 	    a->secret == NULL || *a->secret == '\0' ||
-	    ali_bad_token(a->secret)) {
+	    provider_bad_token(a->secret)) {
 		snprintf(a->err, sizeof(a->err), "alidns: no usable access "
 		    "key (access_key_id, access_key_secret)");
 		return OUT_AUTH;
 	}
-	if (ali_bad_token(a->line) ||
+	if (provider_bad_token(a->line) ||
 	    ali_split_base(a->base, a->baselen, a->host, a->uri) == -1) {
 		snprintf(a->err, sizeof(a->err), "alidns: bad line or "
 		    "endpoint");
@@ -871,23 +807,11 @@ ali_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
 	struct ali	 a;
 	enum outcome	 out = ali_init(&a, ctx);
-	size_t		 i;
 
-	if (out != OUT_OK)
-		log_err("[%s] %s", ctx->acct->label, a.err);
-	for (i = 0; i < n && out == OUT_OK; i++) {
-		ali_change(&a, &ch[i]);
-		if (ch[i].out == OUT_RATELIMIT && i + 1 < n) {
-			out = OUT_RATELIMIT;
-			log_warn("[%s] rate limited: leaving %zu more record(s) "
-			    "for the next run", ctx->acct->label, n - i - 1);
-		}
-	}
-	for (; i < n; i++) {
-		ch[i].out = out;
-		if (out == OUT_RATELIMIT)
-			ch[i].retry_after = ch[i - 1].retry_after;
-	}
+	if (out == OUT_OK)
+		provider_each(ctx, ch, n, ali_change, &a);
+	else
+		provider_refuse(ctx, ch, n, out, a.err);
 }
 
 /* Reports key when it is set but empty or has blanks or control bytes
@@ -897,7 +821,7 @@ ali_check_token(const struct account *a, const char *key)
 {
 	const char *v = acct_get(a, key);
 
-	if (v == NULL || (*v != '\0' && !ali_bad_token(v)))
+	if (v == NULL || (*v != '\0' && !provider_bad_token(v)))
 		return 0;
 	acct_error(a, key, "is empty or contains spaces or control "
 	    "characters");
@@ -915,12 +839,12 @@ ali_check_zone(const struct account *a)
 
 	if (zone == NULL)
 		return 0;
-	if (ali_bad_token(zone) || ali_setname(z, zone) == -1) {
+	if (provider_bad_token(zone) || ali_setname(z, zone) == -1) {
 		acct_error(a, "zone", "is not a domain name");
 		return -1;
 	}
 	for (i = 0; i < a->nrecords; i++) {
-		if (ali_rrlen(a->records[i], z) >= 0)
+		if (provider_sublen(a->records[i], z) >= 0)
 			continue;
 		acct_error(a, "zone", "record %s is not under %s",
 		    a->records[i], z);

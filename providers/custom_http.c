@@ -15,7 +15,6 @@
  * placeholder is a config error.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,6 @@
 #define HP_HDR_MAX	4096			/* one expanded header */
 #define HP_REPLY_MAX	((size_t)256 << 10)	/* one reply body */
 #define HP_TEXT_MAX	120			/* server text quoted */
-#define HP_MSG_MAX	400			/* one failure message */
 
 enum hp_enc {
 	HP_ENC_RAW,	/* values as they are */
@@ -55,28 +53,12 @@ struct hp_req {
 	struct buf	 userpwd;
 };
 
-/* What the service said about one record. */
-struct hp_res {
-	enum outcome	 out;
-	long		 wait;
-	char		 msg[HP_MSG_MAX];
+/* The batch a record's request is expanded from ({ipv4}, {ipv6}). */
+struct hp_batch {
+	const struct pctx	*ctx;
+	const struct change	*ch;
+	size_t			 n;
 };
-
-static void	hp_set(struct hp_res *, enum outcome, long, const char *, ...)
-		    PRINTF_LIKE(4, 5);
-
-/* Fills r with an outcome, a wait and a message. */
-static void
-hp_set(struct hp_res *r, enum outcome out, long wait, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->out = out;
-	r->wait = wait;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Headers: "Name: value; Name: value" (a ';' starts a new header only
@@ -385,7 +367,7 @@ hp_free(struct hp_req *q)
 /* Judges a reply into r: 2xx, and the success text when there is one. */
 static void
 hp_judge(const struct hp_req *q, const struct http_resp *resp,
-    struct hp_res *r)
+    struct presult *r)
 {
 	const char	*b = buf_str(&resp->body);
 	enum outcome	 out = outcome_from_status(resp->status);
@@ -393,22 +375,23 @@ hp_judge(const struct hp_req *q, const struct http_resp *resp,
 
 	log_clean(text, sizeof(text), b, strcspn(b, "\r\n"));
 	if (out != OUT_OK)
-		hp_set(r, out, (out == OUT_RETRY || out == OUT_RATELIMIT) &&
-		    resp->retry_after > 0 ? resp->retry_after : 0,
+		presult_set(r, out, provider_wait(out, resp->retry_after),
 		    "HTTP %ld%s%s%s", resp->status, *text ? " \"" : "", text,
 		    *text ? "\"" : "");
 	else if (q->success.len > 0 && strstr(b, buf_str(&q->success)) == NULL)
-		hp_set(r, OUT_RETRY, 0, "the reply (HTTP %ld \"%s\") does not "
-		    "contain the success text", resp->status, text);
+		presult_set(r, OUT_RETRY, 0, "the reply (HTTP %ld \"%s\") does "
+		    "not contain the success text", resp->status, text);
 	else
-		hp_set(r, OUT_OK, 0, "HTTP %ld", resp->status);
+		presult_set(r, OUT_OK, 0, "HTTP %ld", resp->status);
 }
 
-/* Sends the request for change c of the batch and judges it into r. */
+/* Sends the request for change c of the batch arg (a struct hp_batch)
+ * and judges it into r. */
 static void
-hp_send(const struct pctx *ctx, const struct change *ch, size_t n,
-    const struct change *c, struct hp_res *r)
+hp_send(void *arg, struct change *c, struct presult *r)
 {
+	const struct hp_batch	*b = arg;
+	const struct pctx	*ctx = b->ctx;
 	const struct account	*a = ctx->acct;
 	struct hp_req		 q;
 	struct http_req		 req;
@@ -419,8 +402,8 @@ hp_send(const struct pctx *ctx, const struct change *ch, size_t n,
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body, HP_REPLY_MAX);
-	if (hp_build(&q, a, ch, n, c, &why) == -1)
-		hp_set(r, OUT_BADREQ, 0, "cannot build the request: %s",
+	if (hp_build(&q, a, b->ch, b->n, c, &why) == -1)
+		presult_set(r, OUT_BADREQ, 0, "cannot build the request: %s",
 		    why ? why : "out of memory");
 	else {
 		req.method = hp_method(a, m, sizeof(m));
@@ -433,10 +416,8 @@ hp_send(const struct pctx *ctx, const struct change *ch, size_t n,
 		if (http_do(ctx->http, &req, &resp) == 0)
 			hp_judge(&q, &resp, r);
 		else {
-			resp.error[sizeof(resp.error) - 1] = '\0';
-			log_clean(err, sizeof(err), resp.error,
-			    strlen(resp.error));
-			hp_set(r, OUT_RETRY, 0, "no reply: %s", err);
+			provider_http_error(err, sizeof(err), &resp);
+			presult_set(r, OUT_RETRY, 0, "no reply: %s", err);
 		}
 	}
 	http_resp_free(&resp);
@@ -448,34 +429,10 @@ hp_send(const struct pctx *ctx, const struct change *ch, size_t n,
 static void
 hp_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
-	struct hp_res	 r, held;
-	size_t		 i;
-	int		 stopped = 0;
-	const char	*type;
+	struct hp_batch b = { ctx, ch, n };
 
-	memset(&held, 0, sizeof(held));
-	for (i = 0; i < n; i++) {
-		memset(&r, 0, sizeof(r));
-		if (stopped)
-			hp_set(&r, held.out, held.wait, "not sent: %s",
-			    held.msg);
-		else
-			hp_send(ctx, ch, n, &ch[i], &r);
-		type = ch[i].fam == 6 ? "AAAA" : "A";
-		ch[i].out = r.out;
-		ch[i].retry_after = r.out == OUT_RETRY ||
-		    r.out == OUT_RATELIMIT ? r.wait : 0;
-		if (r.out == OUT_OK)
-			log_debug("[%s] %s %s: http: %s", ctx->acct->label,
-			    ch[i].name, type, r.msg);
-		else
-			log_err("[%s] %s %s: http: %s", ctx->acct->label,
-			    ch[i].name, type, r.msg);
-		if (!stopped && (r.out == OUT_RETRY || r.out == OUT_RATELIMIT)) {
-			held = r;
-			stopped = 1;
-		}
-	}
+	presult_each(ctx, ch, n, OUTSET(OUT_RETRY) | OUTSET(OUT_RATELIMIT),
+	    hp_send, &b);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "buf.h"
@@ -86,14 +87,10 @@ static enum outcome
 dp_fail(struct dpjob *j, enum outcome out, const char *what,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list ap;
 
-	n = snprintf(j->err, sizeof(j->err), "dnspod: %s failed: ", what);
-	if (n < 0 || (size_t)n >= sizeof(j->err))
-		return out;
 	va_start(ap, fmt);
-	vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+	provider_vfail(j->err, sizeof(j->err), "dnspod", what, fmt, ap);
 	va_end(ap);
 	return out;
 }
@@ -180,9 +177,8 @@ dp_api_error(struct dpjob *j, const char *what, const cJSON *e)
 	char		 clean[DP_SRV_MAX];
 	enum outcome	 out;
 
-	log_clean(j->code, sizeof(j->code), code ? code : "",
-	    code ? strlen(code) : 0);
-	log_clean(clean, sizeof(clean), msg ? msg : "", msg ? strlen(msg) : 0);
+	provider_clean(j->code, sizeof(j->code), code);
+	provider_clean(clean, sizeof(clean), msg);
 	out = dp_classify(j->code);
 	if (out == OUT_AUTH)
 		return dp_fail(j, out, what, "credentials rejected or lacking "
@@ -212,7 +208,7 @@ dp_judge(struct dpjob *j, const char *what, const struct http_resp *resp,
 	else if (!cJSON_IsObject(r))
 		out = dp_fail(j, OUT_RETRY, what, "unexpected reply (no "
 		    "Response object, HTTP %ld)", resp->status);
-	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
+	if (provider_wait(out, resp->retry_after) > 0)
 		j->ch->retry_after = resp->retry_after;
 	if (out == OUT_OK)
 		*doc = root;
@@ -310,8 +306,7 @@ dp_call(struct dpjob *j, const char *what, const char *action,
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body, DP_REPLY_MAX);
 	if (http_do(j->dp->ctx->http, &req, &resp) == -1) {
-		resp.error[sizeof(resp.error) - 1] = '\0';
-		log_clean(clean, sizeof(clean), resp.error, strlen(resp.error));
+		provider_http_error(clean, sizeof(clean), &resp);
 		out = dp_fail(j, OUT_RETRY, what, "%s", clean);
 	} else
 		out = dp_judge(j, what, &resp, doc);
@@ -355,21 +350,6 @@ dp_idok(const char *s)
  * Records
  */
 
-/* Returns 1 when a equals b ignoring ASCII case. */
-static int
-dp_eq_nocase(const char *a, const char *b)
-{
-	int ca, cb;
-
-	do {
-		ca = (unsigned char)*a++;
-		cb = (unsigned char)*b++;
-		ca += ca >= 'A' && ca <= 'Z' ? 32 : 0;
-		cb += cb >= 'A' && cb <= 'Z' ? 32 : 0;
-	} while (ca == cb && ca != '\0');
-	return ca == cb;
-}
-
 /* Returns 1 when item r of a record list is the record we manage. */
 static int
 dp_rec_match(const struct dpjob *j, const cJSON *r)
@@ -379,7 +359,7 @@ dp_rec_match(const struct dpjob *j, const cJSON *r)
 
 	if (!cJSON_IsObject(r) || name == NULL || type == NULL)
 		return 0;
-	if (!dp_eq_nocase(name, j->sub) || strcmp(type, j->type) != 0)
+	if (strcasecmp(name, j->sub) != 0 || strcmp(type, j->type) != 0)
 		return 0;
 	return line == NULL || strcmp(line, j->dp->line) == 0;
 }
@@ -411,8 +391,6 @@ dp_rec_pick(struct dpjob *j, const cJSON *doc)
 	const cJSON	*list = cJSON_GetObjectItemCaseSensitive(dp_resp(doc),
 			    "RecordList");
 	const cJSON	*r, *first = NULL, *same = NULL;
-	const char	*v;
-	char		 canon[ADDR_STRLEN];
 	int		 n = 0;
 
 	j->found = 0;
@@ -425,10 +403,8 @@ dp_rec_pick(struct dpjob *j, const cJSON *doc)
 		n++;
 		if (first == NULL)
 			first = r;
-		v = json_str(r, "Value");
-		if (same == NULL && v != NULL &&
-		    addr_canon(j->ch->fam, v, canon) == 0 &&
-		    strcmp(canon, j->ch->addr) == 0)
+		if (same == NULL &&
+		    provider_addr_is(j->ch, json_str(r, "Value")))
 			same = r;
 	}
 	if (n == 0)
@@ -561,32 +537,20 @@ dp_apply(struct dpjob *j)
 static int
 dp_zone_set(struct dpjob *j, const char *zone)
 {
-	const char	*name = j->ch->name;
-	size_t		 nl = strlen(name), zl = zone ? strlen(zone) : 0;
+	size_t	zl = zone ? strlen(zone) : 0;
+	long	sl;
 
 	if (zl == 0 || zl >= DP_NAME_MAX)
 		return -1;
-	if (strcmp(name, zone) == 0)
-		snprintf(j->sub, sizeof(j->sub), "@");
-	else if (nl > zl + 1 && name[nl - zl - 1] == '.' &&
-	    strcmp(name + nl - zl, zone) == 0)
-		snprintf(j->sub, sizeof(j->sub), "%.*s", (int)(nl - zl - 1),
-		    name);
-	else
+	sl = provider_sublen(j->ch->name, zone);
+	if (sl < 0)
 		return -1;
+	if (sl == 0)
+		snprintf(j->sub, sizeof(j->sub), "@");
+	else
+		snprintf(j->sub, sizeof(j->sub), "%.*s", (int)sl, j->ch->name);
 	memcpy(j->zone, zone, zl + 1);
 	return 0;
-}
-
-/* Returns the parent of name when it still has two labels, else NULL. */
-static const char *
-dp_parent(const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	if (dot == NULL || strchr(dot + 1, '.') == NULL)
-		return NULL;
-	return dot + 1;
 }
 
 /* Writes the account-cache key of domain name into key (DP_KEY_MAX). */
@@ -621,7 +585,8 @@ dp_zone_cached(struct dpjob *j)
 	const char	*p;
 	char		 key[DP_KEY_MAX];
 
-	for (p = j->ch->name; cache != NULL && p != NULL; p = dp_parent(p))
+	for (p = j->ch->name; cache != NULL && p != NULL;
+	    p = provider_parent(p))
 		if (dp_zone_key(key, p) == 0 && kv_get(cache, key) != NULL &&
 		    dp_zone_set(j, p) == 0)
 			return 1;
@@ -636,7 +601,7 @@ dp_zone_walk(struct dpjob *j)
 	const char	*p;
 	enum outcome	 out;
 
-	for (p = j->ch->name; p != NULL; p = dp_parent(p)) {
+	for (p = j->ch->name; p != NULL; p = provider_parent(p)) {
 		if (dp_zone_set(j, p) == -1)
 			continue;
 		out = dp_rec_list(j);
@@ -755,10 +720,11 @@ dp_save_ids(const struct dpjob *j)
 		    "memory", j->dp->ctx->acct->label, j->ch->name, j->type);
 }
 
-/* Brings one change to its address and sets its outcome. */
-static void
-dp_change(struct dp *dp, struct change *ch)
+/* Brings one change to its address; returns its outcome. */
+static enum outcome
+dp_change(void *arg, struct change *ch)
 {
+	struct dp	*dp = arg;
 	struct dpjob	 j;
 	enum outcome	 out;
 
@@ -779,32 +745,12 @@ dp_change(struct dp *dp, struct change *ch)
 	else
 		log_err("[%s] %s %s: %s", dp->ctx->acct->label, ch->name,
 		    j.type, j.err);
-	ch->out = out;
+	return out;
 }
 
 /*
  * The provider
  */
-
-/* Returns 1 when s has a byte that cannot go into a header as it is. */
-static int
-dp_bad_token(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* Returns 1 when s has a control byte (line names may have spaces). */
-static int
-dp_bad_text(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || (unsigned char)*s == 0x7f)
-			return 1;
-	return 0;
-}
 
 /* Writes the zone key normalised (lower case, no final dot) into out
  * (DP_NAME_MAX); 0, or -1 when empty, too long or not a name. */
@@ -848,7 +794,7 @@ dp_split_url(const char *url, char *host, char *uri)
 		host[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
 	host[n] = '\0';
 	snprintf(uri, DP_URI_MAX, "%s", *end ? end : "/");
-	return dp_bad_token(host) || dp_bad_token(uri) ? -1 : 0;
+	return provider_bad_token(host) || provider_bad_token(uri) ? -1 : 0;
 }
 
 /* Checks that every record is in zone z; 0, or -1 (reported). */
@@ -856,19 +802,15 @@ static int
 dp_check_zone(const struct account *a, const char *z)
 {
 	char	 zone[DP_NAME_MAX];
-	size_t	 i, nl, zl;
+	size_t	 i;
 	int	 rc = 0;
 
 	if (dp_norm_zone(z, zone) == -1) {
 		acct_error(a, "zone", "\"%s\" is not a domain name", z);
 		return -1;
 	}
-	zl = strlen(zone);
 	for (i = 0; i < a->nrecords; i++) {
-		nl = strlen(a->records[i]);
-		if (strcmp(a->records[i], zone) == 0 || (nl > zl + 1 &&
-		    a->records[i][nl - zl - 1] == '.' &&
-		    strcmp(a->records[i] + nl - zl, zone) == 0))
+		if (provider_sublen(a->records[i], zone) >= 0)
 			continue;
 		acct_error(a, "zone", "record %s is not in %s",
 		    a->records[i], zone);
@@ -888,17 +830,17 @@ dp_check(const struct account *a)
 	char		 host[DP_NAME_MAX], uri[DP_URI_MAX];
 	int		 rc = 0;
 
-	if (id != NULL && dp_bad_token(id)) {
+	if (id != NULL && provider_bad_token(id)) {
 		acct_error(a, "secret_id", "contains spaces or control "
 		    "characters");
 		rc = -1;
 	}
-	if (key != NULL && dp_bad_token(key)) {
+	if (key != NULL && provider_bad_token(key)) {
 		acct_error(a, "secret_key", "contains spaces or control "
 		    "characters");
 		rc = -1;
 	}
-	if (line != NULL && (*line == '\0' || dp_bad_text(line))) {
+	if (line != NULL && (*line == '\0' || provider_has_ctl(line))) {
 		acct_error(a, "record_line", "must be a line name such as "
 		    "\"" DP_LINE "\"");
 		rc = -1;
@@ -928,8 +870,9 @@ dp_init(struct dp *dp, const struct pctx *ctx)
 	if (dp->line == NULL || *dp->line == '\0')
 		dp->line = DP_LINE;
 	dp->ttl = ctx->acct->ttl;
-	if (dp->id == NULL || *dp->id == '\0' || dp_bad_token(dp->id) ||
-	    dp->key == NULL || *dp->key == '\0' || dp_bad_token(dp->key)) {
+	if (dp->id == NULL || *dp->id == '\0' || provider_bad_token(dp->id) ||
+	    dp->key == NULL || *dp->key == '\0' ||
+	    provider_bad_token(dp->key)) {
 		snprintf(dp->err, sizeof(dp->err), "dnspod: no usable "
 		    "secret_id/secret_key");
 		return OUT_AUTH;
@@ -950,23 +893,11 @@ dp_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
 	struct dp	 dp;
 	enum outcome	 out = dp_init(&dp, ctx);
-	size_t		 i;
 
-	if (out != OUT_OK)
-		log_err("[%s] %s", ctx->acct->label, dp.err);
-	for (i = 0; i < n && out == OUT_OK; i++) {
-		dp_change(&dp, &ch[i]);
-		if (ch[i].out == OUT_RATELIMIT && i + 1 < n) {
-			out = OUT_RATELIMIT;
-			log_warn("[%s] rate limited: leaving %zu more record(s) "
-			    "for the next run", ctx->acct->label, n - i - 1);
-		}
-	}
-	for (; i < n; i++) {
-		ch[i].out = out;
-		if (out == OUT_RATELIMIT)
-			ch[i].retry_after = ch[i - 1].retry_after;
-	}
+	if (out == OUT_OK)
+		provider_each(ctx, ch, n, dp_change, &dp);
+	else
+		provider_refuse(ctx, ch, n, out, dp.err);
 }
 
 static const struct provider_key dp_keys[] = {

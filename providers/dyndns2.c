@@ -18,7 +18,6 @@
  * HTTP 429/5xx) the rest of the account is left alone and retry_after is
  * set, so the engine keeps the back-off in the state.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,6 @@
 #define DD_URL_MAX	8192		/* one request URL */
 #define DD_REPLY_MAX	((size_t)64 << 10)	/* one reply body */
 #define DD_LINE_MAX	160		/* one reply line, as quoted */
-#define DD_MSG_MAX	400		/* one failure message */
 #define DD_WAIT_SERVER	1800		/* after 911 / dnserr: 30 min */
 #define DD_WAIT_ABUSE	86400		/* after abuse: a day */
 
@@ -68,19 +66,10 @@ struct dd_service {
 	const char	*auth_hint;	/* what to check after badauth */
 };
 
-/* One hostname of one request and the changes it carries. */
-struct dd_slot {
-	const char	*name;
-	struct change	*c4, *c6;	/* NULL when that family is not sent */
-	int		 req;		/* request it belongs to, -1 not yet */
-};
-
 /* What the service said about one hostname. */
 struct dd_res {
-	enum outcome	 out;
-	long		 wait;		/* seconds to leave the service alone */
+	struct presult	 p;		/* outcome, wait, message */
 	int		 stop;		/* the rest of the account must wait */
-	char		 msg[DD_MSG_MAX];
 };
 
 /* A return code of the protocol. */
@@ -130,22 +119,6 @@ static const struct dd_code dd_codes[] = {
 	{ NULL, OUT_PENDING, 0, 0, NULL }
 };
 
-static void	dd_set(struct dd_res *, enum outcome, long, const char *, ...)
-		    PRINTF_LIKE(4, 5);
-
-/* Fills r with an outcome, a wait and a message. */
-static void
-dd_set(struct dd_res *r, enum outcome out, long wait, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->out = out;
-	r->wait = wait;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Replies
  */
@@ -187,7 +160,7 @@ dd_code(const char *line)
 
 /* Returns 1 when the slot asked for addr. */
 static int
-dd_asked(const struct dd_slot *s, const char *addr)
+dd_asked(const struct pslot *s, const char *addr)
 {
 	return (s->c4 && strcmp(s->c4->addr, addr) == 0) ||
 	    (s->c6 && strcmp(s->c6->addr, addr) == 0);
@@ -195,24 +168,25 @@ dd_asked(const struct dd_slot *s, const char *addr)
 
 /* Judges one reply line about slot s into r. */
 static void
-dd_judge_line(const struct dd *d, const struct dd_slot *s, const char *line,
+dd_judge_line(const struct dd *d, const struct pslot *s, const char *line,
     struct dd_res *r)
 {
 	const struct dd_code	*c = dd_code(line);
 	const char		*rest = line + strcspn(line, " \t");
+	struct presult		*p = &r->p;
 
 	rest += strspn(rest, " \t");
 	if (c == NULL)
-		dd_set(r, OUT_RETRY, 0, "unexpected reply \"%s\"", line);
+		presult_set(p, OUT_RETRY, 0, "unexpected reply \"%s\"", line);
 	else if (c->out == OUT_OK && strncmp(rest, "127.0.0.1", 9) == 0 &&
 	    !dd_asked(s, "127.0.0.1"))
-		dd_set(r, OUT_BADREQ, 0, "the service answered \"%s\": it "
+		presult_set(p, OUT_BADREQ, 0, "the service answered \"%s\": it "
 		    "ignored the update (this client is refused); please "
 		    "report it to the ddns-update authors", line);
 	else if (c->out == OUT_OK)
-		dd_set(r, OUT_OK, 0, "%s", line);
+		presult_set(p, OUT_OK, 0, "%s", line);
 	else
-		dd_set(r, c->out, c->wait, "%s: %s%s", c->code, c->what,
+		presult_set(p, c->out, c->wait, "%s: %s%s", c->code, c->what,
 		    c->out == OUT_AUTH && d->svc->auth_hint ?
 		    d->svc->auth_hint : "");
 	r->stop = c != NULL && c->wait > 0;
@@ -225,22 +199,21 @@ static void
 dd_judge_status(const struct dd *d, const struct http_resp *resp,
     struct dd_res *r)
 {
-	enum outcome	out = outcome_from_status(resp->status);
-	long		wait = 0;
+	enum outcome out = outcome_from_status(resp->status);
 
-	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
-		wait = resp->retry_after;
 	if (out == OUT_OK)
-		dd_set(r, OUT_RETRY, 0, "empty reply (HTTP %ld)", resp->status);
+		presult_set(&r->p, OUT_RETRY, 0, "empty reply (HTTP %ld)",
+		    resp->status);
 	else
-		dd_set(r, out, wait, "HTTP %ld%s", resp->status,
+		presult_set(&r->p, out, provider_wait(out, resp->retry_after),
+		    "HTTP %ld%s", resp->status,
 		    out == OUT_AUTH ? ": check username and password" : "");
 	r->stop = !(out == OUT_AUTH && d->svc->host_user);
 }
 
 /* Judges a reply about the k slots of a request into res[0..k). */
 static void
-dd_judge(const struct dd *d, struct dd_slot *const *s, size_t k,
+dd_judge(const struct dd *d, struct pslot *const *s, size_t k,
     const struct http_resp *resp, struct dd_res *res)
 {
 	const char		*p = buf_str(&resp->body);
@@ -263,13 +236,13 @@ dd_judge(const struct dd *d, struct dd_slot *const *s, size_t k,
 		if (first != NULL && first->account)
 			res[i] = res[0];
 		else
-			dd_set(&res[i], OUT_RETRY, 0, "no reply line for this "
-			    "hostname (HTTP %ld)", resp->status);
+			presult_set(&res[i].p, OUT_RETRY, 0, "no reply line "
+			    "for this hostname (HTTP %ld)", resp->status);
 	}
 	for (i = 0; i < k; i++)
-		if (res[i].out != OUT_OK && resp->retry_after > res[i].wait &&
-		    (res[i].out == OUT_RATELIMIT || res[i].out == OUT_RETRY))
-			res[i].wait = resp->retry_after;
+		if (provider_wait(res[i].p.out, resp->retry_after) >
+		    res[i].p.wait)
+			res[i].p.wait = resp->retry_after;
 }
 
 /*
@@ -308,7 +281,7 @@ dd_addrs(const struct dd *d, struct buf *u, const char *a4, const char *a6)
 
 /* Builds the update URL for k slots of the same addresses into u; 0/-1. */
 static int
-dd_url(const struct dd *d, struct dd_slot *const *s, size_t k, struct buf *u)
+dd_url(const struct dd *d, struct pslot *const *s, size_t k, struct buf *u)
 {
 	size_t	i;
 	int	rc;
@@ -331,7 +304,7 @@ dd_url(const struct dd *d, struct dd_slot *const *s, size_t k, struct buf *u)
 
 /* Sends one request for k slots and judges the reply into res. */
 static void
-dd_send(const struct dd *d, struct dd_slot *const *s, size_t k,
+dd_send(const struct dd *d, struct pslot *const *s, size_t k,
     struct dd_res *res)
 {
 	struct buf		 url = BUF_INIT(DD_URL_MAX);
@@ -347,8 +320,8 @@ dd_send(const struct dd *d, struct dd_slot *const *s, size_t k,
 	if (dd_url(d, s, k, &url) == -1 || buf_printf(&up, "%s:%s",
 	    d->svc->host_user ? s[0]->name : d->user, d->pass) == -1) {
 		for (i = 0; i < k; i++)
-			dd_set(&res[i], OUT_BADREQ, 0, "request too long or out "
-			    "of memory");
+			presult_set(&res[i].p, OUT_BADREQ, 0, "request too "
+			    "long or out of memory");
 	} else {
 		req.url = buf_str(&url);
 		req.userpwd = buf_str(&up);
@@ -356,12 +329,10 @@ dd_send(const struct dd *d, struct dd_slot *const *s, size_t k,
 		if (http_do(d->ctx->http, &req, &resp) == 0)
 			dd_judge(d, s, k, &resp, res);
 		else {
-			resp.error[sizeof(resp.error) - 1] = '\0';
-			log_clean(err, sizeof(err), resp.error,
-			    strlen(resp.error));
+			provider_http_error(err, sizeof(err), &resp);
 			for (i = 0; i < k; i++) {
-				dd_set(&res[i], OUT_RETRY, 0, "no reply: %s",
-				    err);
+				presult_set(&res[i].p, OUT_RETRY, 0,
+				    "no reply: %s", err);
 				res[i].stop = 1;
 			}
 		}
@@ -377,64 +348,9 @@ dd_send(const struct dd *d, struct dd_slot *const *s, size_t k,
  * Slots and outcomes
  */
 
-/* Returns 1 when slots a and b carry the same addresses. */
-static int
-dd_same(const struct dd_slot *a, const struct dd_slot *b)
-{
-	if ((a->c4 == NULL) != (b->c4 == NULL) ||
-	    (a->c6 == NULL) != (b->c6 == NULL))
-		return 0;
-	return (a->c4 == NULL || strcmp(a->c4->addr, b->c4->addr) == 0) &&
-	    (a->c6 == NULL || strcmp(a->c6->addr, b->c6->addr) == 0);
-}
-
-/* Cuts the changes into slots (one per change, or per hostname when
- * both families travel together); returns how many. */
-static size_t
-dd_slots(const struct dd *d, struct change *ch, size_t n, struct dd_slot *s)
-{
-	size_t	i, j, ns = 0;
-	int	merge = d->v6 != V6_SEPARATE;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; merge && j < ns; j++)
-			if (strcmp(s[j].name, ch[i].name) == 0 &&
-			    (ch[i].fam == 4 ? s[j].c4 : s[j].c6) == NULL)
-				break;
-		if (!merge || j == ns) {
-			memset(&s[ns], 0, sizeof(s[ns]));
-			s[ns].name = ch[i].name;
-			s[ns].req = -1;
-			j = ns++;
-		}
-		if (ch[i].fam == 4)
-			s[j].c4 = &ch[i];
-		else
-			s[j].c6 = &ch[i];
-	}
-	return ns;
-}
-
-/* Collects into pick up to max unassigned slots alike to the first one,
- * marking them as request r; returns how many (0: none left). */
-static size_t
-dd_group(struct dd_slot *s, size_t ns, size_t max, int r,
-    struct dd_slot **pick)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < ns && k < max; i++) {
-		if (s[i].req != -1 || (k > 0 && !dd_same(pick[0], &s[i])))
-			continue;
-		s[i].req = r;
-		pick[k++] = &s[i];
-	}
-	return k;
-}
-
 /* Sets the outcome of one change and logs a failure. */
 static void
-dd_settle1(const struct dd *d, struct change *c, const struct dd_res *r)
+dd_settle1(const struct dd *d, struct change *c, const struct presult *r)
 {
 	if (c == NULL)
 		return;
@@ -456,27 +372,29 @@ dd_settle1(const struct dd *d, struct change *c, const struct dd_res *r)
 /* Sends the slots in requests of alike slots; once the service says to
  * wait, the rest are not sent and get the same outcome. */
 static void
-dd_run(const struct dd *d, struct dd_slot *s, size_t ns)
+dd_run(const struct dd *d, struct pslot *s, size_t ns)
 {
-	struct dd_slot	*pick[DD_MAX_HOSTS];
-	struct dd_res	 res[DD_MAX_HOSTS], held;
+	struct pslot	*pick[DD_MAX_HOSTS];
+	struct dd_res	 res[DD_MAX_HOSTS];
+	struct presult	 held;
 	size_t		 k, i;
 	int		 r, stopped = 0;
 
 	memset(&held, 0, sizeof(held));
-	for (r = 0; (k = dd_group(s, ns, d->max_hosts, r, pick)) > 0; r++) {
+	for (r = 0; (k = pslot_group(s, ns, d->max_hosts, r, pick)) > 0;
+	    r++) {
 		memset(res, 0, sizeof(res));
 		if (stopped) {
 			for (i = 0; i < k; i++)
-				dd_set(&res[i], held.out, held.wait, "not sent: "
-				    "%s", held.msg);
+				presult_set(&res[i].p, held.out, held.wait,
+				    "not sent: %s", held.msg);
 		} else
 			dd_send(d, pick, k, res);
 		for (i = 0; i < k; i++) {
-			dd_settle1(d, pick[i]->c4, &res[i]);
-			dd_settle1(d, pick[i]->c6, &res[i]);
+			dd_settle1(d, pick[i]->c4, &res[i].p);
+			dd_settle1(d, pick[i]->c6, &res[i].p);
 			if (!stopped && res[i].stop) {
-				held = res[i];
+				held = res[i].p;
 				stopped = 1;
 			}
 		}
@@ -550,19 +468,19 @@ dd_update(const struct dd_service *svc, const struct pctx *ctx,
     struct change *ch, size_t n)
 {
 	struct dd	 d;
-	struct dd_slot	*s = calloc(n ? n : 1, sizeof(*s));
-	struct dd_res	 r;
+	struct pslot	*s = calloc(n ? n : 1, sizeof(*s));
+	struct presult	 r;
 	size_t		 i;
 
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
 	if (s == NULL)
-		dd_set(&r, OUT_RETRY, 0, "out of memory");
+		presult_set(&r, OUT_RETRY, 0, "out of memory");
 	else if (dd_init(&d, svc, ctx) == -1)
-		dd_set(&r, OUT_BADREQ, 0, "server, username or password "
+		presult_set(&r, OUT_BADREQ, 0, "server, username or password "
 		    "missing or invalid");
 	else {
-		dd_run(&d, s, dd_slots(&d, ch, n, s));
+		dd_run(&d, s, pslot_cut(ch, n, d.v6 != V6_SEPARATE, s));
 		free(s);
 		return;
 	}

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "addr.h"
@@ -98,14 +99,10 @@ static enum outcome
 hw_fail(struct hwjob *j, enum outcome out, const char *what,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list ap;
 
-	n = snprintf(j->err, sizeof(j->err), "huaweicloud: %s failed: ", what);
-	if (n < 0 || (size_t)n >= sizeof(j->err))
-		return out;
 	va_start(ap, fmt);
-	vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+	provider_vfail(j->err, sizeof(j->err), "huaweicloud", what, fmt, ap);
 	va_end(ap);
 	return out;
 }
@@ -114,30 +111,7 @@ hw_fail(struct hwjob *j, enum outcome out, const char *what,
 static int
 hw_setid(char *dst, const char *src)
 {
-	size_t n = src ? strlen(src) : 0;
-
-	if (n == 0 || n >= HW_ID_MAX)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-/* Returns 1 when the n bytes at a and b are equal ignoring ASCII case. */
-static int
-hw_caseeq(const char *a, const char *b, size_t n)
-{
-	size_t	i;
-	int	x, y;
-
-	for (i = 0; i < n; i++) {
-		x = (unsigned char)a[i];
-		y = (unsigned char)b[i];
-		x += x >= 'A' && x <= 'Z' ? 'a' - 'A' : 0;
-		y += y >= 'A' && y <= 'Z' ? 'a' - 'A' : 0;
-		if (x != y)
-			return 0;
-	}
-	return 1;
+	return provider_copy(dst, HW_ID_MAX, src);
 }
 
 /* Returns 1 when DNS names a and b are equal, ignoring case and a final
@@ -151,7 +125,7 @@ hw_name_eq(const char *a, const char *b)
 		la--;
 	if (lb > 0 && b[lb - 1] == '.')
 		lb--;
-	return la == lb && hw_caseeq(a, b, la);
+	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
 /* Returns 1 when name is zone or lies below it (both without final dot). */
@@ -161,9 +135,9 @@ hw_in_zone(const char *name, const char *zone)
 	size_t ln = strlen(name), lz = strlen(zone);
 
 	if (ln == lz)
-		return hw_caseeq(name, zone, ln);
+		return strncasecmp(name, zone, ln) == 0;
 	return ln > lz && name[ln - lz - 1] == '.' &&
-	    hw_caseeq(name + ln - lz, zone, lz);
+	    strncasecmp(name + ln - lz, zone, lz) == 0;
 }
 
 /* Returns doc[key] when it is an array, else NULL. */
@@ -227,8 +201,8 @@ hw_reply_error(struct hwjob *j, enum outcome out, const char *what,
 		return hw_fail(j, out, what, "HTTP %ld", j->status);
 	if (msg == NULL && code == NULL)
 		return hw_fail(j, out, what, "%s (HTTP %ld)", why, j->status);
-	log_clean(cm, sizeof(cm), msg ? msg : "", msg ? strlen(msg) : 0);
-	log_clean(cc, sizeof(cc), code ? code : "-", code ? strlen(code) : 1);
+	provider_clean(cm, sizeof(cm), msg);
+	provider_clean(cc, sizeof(cc), code ? code : "-");
 	if (out == OUT_AUTH)
 		return hw_fail(j, out, what, "%s: %s (code %s, HTTP %ld)", why,
 		    cm, cc, j->status);
@@ -255,7 +229,7 @@ hw_judge(struct hwjob *j, const char *what, const struct http_resp *resp,
 	}
 	if (out == OUT_OK)	/* 2xx that is not a success: never trust it */
 		out = hw_code_class(code);
-	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
+	if (provider_wait(out, resp->retry_after) > 0)
 		j->ch->retry_after = resp->retry_after;
 	out = hw_reply_error(j, out, what, code, msg);
 	cJSON_Delete(root);
@@ -349,8 +323,7 @@ hw_send(struct hwjob *j, const struct hwreq *r, const char *url,
 	buf_init(&resp.body, HW_REPLY_MAX);
 	if (http_do(hw->ctx->http, &req, &resp) == -1) {
 		j->status = 0;
-		resp.error[sizeof(resp.error) - 1] = '\0';
-		log_clean(clean, sizeof(clean), resp.error, strlen(resp.error));
+		provider_http_error(clean, sizeof(clean), &resp);
 		out = hw_fail(j, OUT_RETRY, r->what, "%s", clean);
 	} else
 		out = hw_judge(j, r->what, &resp, doc);
@@ -495,17 +468,6 @@ hw_zone_remember(struct hwjob *j, const char *name)
 		    j->hw->label);
 }
 
-/* Returns the parent of name when it still has two labels, else NULL. */
-static const char *
-hw_parent(const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	if (dot == NULL || strchr(dot + 1, '.') == NULL)
-		return NULL;
-	return dot + 1;
-}
-
 /* Looks the zone up through the API: the configured zone, else the
  * record's name and each parent. OUT_OK with j->zone set, or the failure. */
 static enum outcome
@@ -514,7 +476,7 @@ hw_zone_lookup(struct hwjob *j)
 	const char	*p = j->hw->zone[0] ? j->hw->zone : j->ch->name;
 	enum outcome	 out = OUT_NOTFOUND;
 
-	for (; p != NULL; p = j->hw->zone[0] ? NULL : hw_parent(p)) {
+	for (; p != NULL; p = j->hw->zone[0] ? NULL : provider_parent(p)) {
 		out = hw_zone_get(j, p);
 		if (out == OUT_OK)
 			hw_zone_remember(j, p);
@@ -563,7 +525,8 @@ hw_zone_find(struct hwjob *j)
 	}
 	if (j->hw->zone[0] && hw_zone_cached1(j, j->hw->zone))
 		return OUT_OK;
-	for (p = j->ch->name; !j->hw->zone[0] && p != NULL; p = hw_parent(p))
+	for (p = j->ch->name; !j->hw->zone[0] && p != NULL;
+	    p = provider_parent(p))
 		if (hw_zone_cached1(j, p))
 			return OUT_OK;
 	return hw_zone_lookup(j);
@@ -579,13 +542,9 @@ hw_holds(const struct hwjob *j, const cJSON *rs)
 {
 	const cJSON	*recs = hw_array(rs, "records");
 	const cJSON	*v = cJSON_GetArrayItem(recs, 0);
-	char		 canon[ADDR_STRLEN];
 
-	if (recs == NULL || cJSON_GetArraySize(recs) != 1 ||
-	    !cJSON_IsString(v) ||
-	    addr_canon(j->ch->fam, v->valuestring, canon) == -1)
-		return 0;
-	return strcmp(canon, j->ch->addr) == 0;
+	return recs != NULL && cJSON_GetArraySize(recs) == 1 &&
+	    cJSON_IsString(v) && provider_addr_is(j->ch, v->valuestring);
 }
 
 /* Returns 1 when rs is this change's record set: exact name and type, on
@@ -835,10 +794,11 @@ hw_save_ids(const struct hwjob *j)
 		    "memory", j->hw->label, j->ch->name, j->type);
 }
 
-/* Brings one change to its address and sets its outcome. */
-static void
-hw_change(struct hw *hw, struct change *ch)
+/* Brings one change to its address; returns its outcome. */
+static enum outcome
+hw_change(void *arg, struct change *ch)
 {
+	struct hw	*hw = arg;
 	struct hwjob	 j;
 	enum outcome	 out;
 
@@ -861,7 +821,7 @@ hw_change(struct hw *hw, struct change *ch)
 		hw_save_ids(&j);
 	else
 		log_err("[%s] %s %s: %s", hw->label, ch->name, j.type, j.err);
-	ch->out = out;
+	return out;
 }
 
 /*
@@ -873,21 +833,7 @@ hw_change(struct hw *hw, struct change *ch)
 static int
 hw_bad_token(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f ||
-		    *s == ',')
-			return 1;
-	return 0;
-}
-
-/* Returns 1 when s has a control byte. */
-static int
-hw_has_ctl(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || (unsigned char)*s == 0x7f)
-			return 1;
-	return 0;
+	return provider_bad_token(s) || strchr(s, ',') != NULL;
 }
 
 /* Returns 1 unless s looks like an id (letters, digits, '-', '_'). */
@@ -937,7 +883,7 @@ hw_check(const struct account *a)
 		    "control characters");
 		rc = -1;
 	}
-	if (sk != NULL && hw_has_ctl(sk)) {
+	if (sk != NULL && provider_has_ctl(sk)) {
 		acct_error(a, "secret_key", "contains control characters");
 		rc = -1;
 	}
@@ -965,7 +911,7 @@ hw_endpoint(struct hw *hw, const char *base)
 {
 	const char	*s = strstr(base, "://"), *auth, *end, *at;
 	size_t		 n;
-	int		 https = hw_caseeq(base, "https://", 8);
+	int		 https = strncasecmp(base, "https://", 8) == 0;
 
 	if (s == NULL || strpbrk(base, "?#") != NULL)
 		return -1;
@@ -1042,23 +988,11 @@ hw_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
 	struct hw	 hw;
 	enum outcome	 out = hw_init(&hw, ctx);
-	size_t		 i;
 
-	if (out != OUT_OK)
-		log_err("[%s] %s", ctx->acct->label, hw.err);
-	for (i = 0; i < n && out == OUT_OK; i++) {
-		hw_change(&hw, &ch[i]);
-		if (ch[i].out == OUT_RATELIMIT && i + 1 < n) {
-			out = OUT_RATELIMIT;
-			log_warn("[%s] rate limited: leaving %zu more record(s) "
-			    "for the next run", ctx->acct->label, n - i - 1);
-		}
-	}
-	for (; i < n; i++) {
-		ch[i].out = out;
-		if (out == OUT_RATELIMIT)
-			ch[i].retry_after = ch[i - 1].retry_after;
-	}
+	if (out == OUT_OK)
+		provider_each(ctx, ch, n, hw_change, &hw);
+	else
+		provider_refuse(ctx, ch, n, out, hw.err);
 	buf_free(&hw.origin);
 	buf_free(&hw.prefix);
 }

@@ -12,7 +12,6 @@
  * with <errors><Err1>text</Err1></errors> when ErrCount is not 0. There is
  * no XML library here: a bounded tag extractor reads the two tags we need.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,6 @@
 #define NC_URL_MAX	4096			/* one request URL */
 #define NC_REPLY_MAX	((size_t)64 << 10)	/* one reply body */
 #define NC_TEXT_MAX	160			/* server text quoted */
-#define NC_MSG_MAX	400			/* one failure message */
 
 /* One account's settings for this run. */
 struct nc {
@@ -37,29 +35,6 @@ struct nc {
 	const char		*domain;
 	const char		*pass;
 };
-
-/* What the service said about one record. */
-struct nc_res {
-	enum outcome	 out;
-	long		 wait;
-	char		 msg[NC_MSG_MAX];
-};
-
-static void	nc_set(struct nc_res *, enum outcome, long, const char *, ...)
-		    PRINTF_LIKE(4, 5);
-
-/* Fills r with an outcome, a wait and a message. */
-static void
-nc_set(struct nc_res *r, enum outcome out, long wait, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->out = out;
-	r->wait = wait;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
 
 /* Returns the length of domain without a final dot. */
 static size_t
@@ -133,46 +108,45 @@ nc_has(const char *text, const char *word)
 
 /* Classifies an error text of the service into r. */
 static void
-nc_error(const char *err, struct nc_res *r)
+nc_error(const char *err, struct presult *r)
 {
 	if (nc_has(err, "password"))
-		nc_set(r, OUT_AUTH, 0, "\"%s\": check password (the domain's "
-		    "Dynamic DNS password from Advanced DNS, not the account "
-		    "password)", err);
+		presult_set(r, OUT_AUTH, 0, "\"%s\": check password (the "
+		    "domain's Dynamic DNS password from Advanced DNS, not the "
+		    "account password)", err);
 	else if (nc_has(err, "not found") || nc_has(err, "not active") ||
 	    nc_has(err, "no records") || nc_has(err, "no domain"))
-		nc_set(r, OUT_NOTFOUND, 0, "\"%s\": check domain and records "
-		    "(the host needs an A record in Advanced DNS, and Dynamic "
-		    "DNS must be enabled)", err);
+		presult_set(r, OUT_NOTFOUND, 0, "\"%s\": check domain and "
+		    "records (the host needs an A record in Advanced DNS, and "
+		    "Dynamic DNS must be enabled)", err);
 	else if (nc_has(err, "too many"))
-		nc_set(r, OUT_RATELIMIT, 0, "\"%s\"", err);
+		presult_set(r, OUT_RATELIMIT, 0, "\"%s\"", err);
 	else
-		nc_set(r, OUT_BADREQ, 0, "\"%s\"", err);
+		presult_set(r, OUT_BADREQ, 0, "\"%s\"", err);
 }
 
 /* Judges a reply into r. */
 static void
-nc_judge(const struct http_resp *resp, struct nc_res *r)
+nc_judge(const struct http_resp *resp, struct presult *r)
 {
 	const char	*xml = buf_str(&resp->body);
 	char		 count[16], err[NC_TEXT_MAX];
 	enum outcome	 out = outcome_from_status(resp->status);
 
 	if (out != OUT_OK) {
-		nc_set(r, out, (out == OUT_RETRY || out == OUT_RATELIMIT) &&
-		    resp->retry_after > 0 ? resp->retry_after : 0,
+		presult_set(r, out, provider_wait(out, resp->retry_after),
 		    "HTTP %ld", resp->status);
 		return;
 	}
 	if (nc_tag(xml, "ErrCount", count, sizeof(count)) == -1 ||
 	    count[0] < '0' || count[0] > '9' ||
 	    count[strspn(count, "0123456789")] != '\0') {
-		nc_set(r, OUT_RETRY, 0, "unexpected reply (no ErrCount; HTTP "
-		    "%ld)", resp->status);
+		presult_set(r, OUT_RETRY, 0, "unexpected reply (no ErrCount; "
+		    "HTTP %ld)", resp->status);
 		return;
 	}
 	if (strspn(count, "0") == strlen(count)) {
-		nc_set(r, OUT_OK, 0, "ErrCount 0");
+		presult_set(r, OUT_OK, 0, "ErrCount 0");
 		return;
 	}
 	if (nc_tag(xml, "Err1", err, sizeof(err)) == -1 || err[0] == '\0')
@@ -202,10 +176,11 @@ nc_url(const struct nc *c, const char *name, const char *addr, struct buf *u)
 	return 0;
 }
 
-/* Updates one record; the outcome goes into r. */
+/* Updates one record (arg is the struct nc); the outcome goes into r. */
 static void
-nc_send(const struct nc *c, const struct change *ch, struct nc_res *r)
+nc_send(void *arg, struct change *ch, struct presult *r)
 {
+	const struct nc		*c = arg;
 	struct buf		 url = BUF_INIT(NC_URL_MAX);
 	struct http_req		 req;
 	struct http_resp	 resp;
@@ -214,22 +189,22 @@ nc_send(const struct nc *c, const struct change *ch, struct nc_res *r)
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body, NC_REPLY_MAX);
-	if (ch->fam != 4)
-		nc_set(r, OUT_BADREQ, 0, "Namecheap dynamic DNS takes IPv4 "
-		    "only");
+	if (c->domain == NULL || c->pass == NULL)
+		presult_set(r, OUT_BADREQ, 0, "domain or password missing");
+	else if (ch->fam != 4)
+		presult_set(r, OUT_BADREQ, 0, "Namecheap dynamic DNS takes "
+		    "IPv4 only");
 	else if (nc_url(c, ch->name, ch->addr, &url) == -1)
-		nc_set(r, OUT_BADREQ, 0, "not a name in domain %s (or out of "
-		    "memory)", c->domain);
+		presult_set(r, OUT_BADREQ, 0, "not a name in domain %s (or out "
+		    "of memory)", c->domain);
 	else {
 		req.url = buf_str(&url);
 		req.max_body = NC_REPLY_MAX;
 		if (http_do(c->ctx->http, &req, &resp) == 0)
 			nc_judge(&resp, r);
 		else {
-			resp.error[sizeof(resp.error) - 1] = '\0';
-			log_clean(err, sizeof(err), resp.error,
-			    strlen(resp.error));
-			nc_set(r, OUT_RETRY, 0, "no reply: %s", err);
+			provider_http_error(err, sizeof(err), &resp);
+			presult_set(r, OUT_RETRY, 0, "no reply: %s", err);
 		}
 	}
 	http_resp_free(&resp);
@@ -238,55 +213,20 @@ nc_send(const struct nc *c, const struct change *ch, struct nc_res *r)
 	buf_free(&url);
 }
 
-/* Sets the outcome of one change and logs a failure. */
-static void
-nc_settle(const struct nc *c, struct change *ch, const struct nc_res *r)
-{
-	const char *type = ch->fam == 6 ? "AAAA" : "A";
-
-	ch->out = r->out;
-	ch->retry_after = r->out == OUT_RETRY || r->out == OUT_RATELIMIT ?
-	    r->wait : 0;
-	if (r->out == OUT_OK)
-		log_debug("[%s] %s %s: namecheap: %s", c->ctx->acct->label,
-		    ch->name, type, r->msg);
-	else
-		log_err("[%s] %s %s: namecheap: %s", c->ctx->acct->label,
-		    ch->name, type, r->msg);
-}
-
 /* One request per record; after a failure that concerns the whole
  * account (auth, rate limit, service trouble) the rest are not sent. */
 static void
 nc_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
-	struct nc	 c;
-	struct nc_res	 r, held;
-	size_t		 i;
-	int		 stopped = 0;
+	struct nc c;
 
 	memset(&c, 0, sizeof(c));
-	memset(&held, 0, sizeof(held));
 	c.ctx = ctx;
 	c.url = provider_base(ctx);
 	c.domain = acct_get(ctx->acct, "domain");
 	c.pass = acct_get(ctx->acct, "password");
-	for (i = 0; i < n; i++) {
-		memset(&r, 0, sizeof(r));
-		if (stopped)
-			nc_set(&r, held.out, held.wait, "not sent: %s",
-			    held.msg);
-		else if (c.domain == NULL || c.pass == NULL)
-			nc_set(&r, OUT_BADREQ, 0, "domain or password missing");
-		else
-			nc_send(&c, &ch[i], &r);
-		nc_settle(&c, &ch[i], &r);
-		if (!stopped && (r.out == OUT_AUTH || r.out == OUT_RETRY ||
-		    r.out == OUT_RATELIMIT)) {
-			held = r;
-			stopped = 1;
-		}
-	}
+	presult_each(ctx, ch, n, OUTSET(OUT_AUTH) | OUTSET(OUT_RETRY) |
+	    OUTSET(OUT_RATELIMIT), nc_send, &c);
 }
 
 /* Checks type, domain and records at load time; 0, or -1 (reported). */

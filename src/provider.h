@@ -10,12 +10,14 @@
 #ifndef DDNS_PROVIDER_H
 #define DDNS_PROVIDER_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "config.h"
 #include "kv.h"
 
 struct http;
+struct http_resp;
 
 enum outcome {
 	OUT_PENDING,	/* not attempted (provider must not leave this) */
@@ -91,5 +93,89 @@ const char		*provider_base(const struct pctx *ctx);
 /* Maps an HTTP status to an outcome class (2xx OK, 401/403 AUTH, 404
  * NOTFOUND, 429 RATELIMIT, 5xx and 0 RETRY, other 4xx BADREQ). */
 enum outcome		 outcome_from_status(long status);
+
+/*
+ * Helpers the providers share (providers/providers.c).
+ */
+
+/* Runs one(arg, c) on each change in order, setting c->out to what it
+ * returns; after a rate limit the rest get OUT_RATELIMIT and its
+ * retry_after without being tried, and one warning says so. */
+void	 provider_each(const struct pctx *ctx, struct change *ch, size_t n,
+	    enum outcome (*one)(void *arg, struct change *c), void *arg);
+/* Logs why once for the account and gives every change outcome out. */
+void	 provider_refuse(const struct pctx *ctx, struct change *ch, size_t n,
+	    enum outcome out, const char *why);
+/* Writes "who: what failed: " and the printf-style rest into err (size n). */
+void	 provider_vfail(char *err, size_t n, const char *who,
+	    const char *what, const char *fmt, va_list ap) PRINTF_LIKE(5, 0);
+/* Copies src into dst (size n); 0, or -1 when src is NULL, empty or too
+ * long (dst is then left as it was). */
+int	 provider_copy(char *dst, size_t n, const char *src);
+/* Copies server text s (NULL: "") into dst (size n) with control bytes
+ * replaced, cut to fit. */
+void	 provider_clean(char *dst, size_t n, const char *s);
+/* Copies why resp got no reply (resp->error) into dst as provider_clean. */
+void	 provider_http_error(char *dst, size_t n,
+	    const struct http_resp *resp);
+/* Returns retry_after when out asks to wait (OUT_RATELIMIT, OUT_RETRY)
+ * and it is positive, else 0. */
+long	 provider_wait(enum outcome out, long retry_after);
+/* Returns 1 when s has a space, a control byte or DEL (so it cannot go
+ * into a header or a query as it is). */
+int	 provider_bad_token(const char *s);
+/* Returns 1 when s has a control byte or DEL. */
+int	 provider_has_ctl(const char *s);
+/* Returns the parent of DNS name name when it still has two labels, else
+ * NULL ("a.b.c" -> "b.c", "b.c" -> NULL). */
+const char *provider_parent(const char *name);
+/* Returns the length of the part of name before zone ("www" of
+ * "www.example.com" in "example.com"; 0 when name is zone), or -1 when
+ * name is neither zone nor below it. Bytes compare exactly. */
+long	 provider_sublen(const char *name, const char *zone);
+/* Returns 1 when address text v is c's address (compared canonical). */
+int	 provider_addr_is(const struct change *c, const char *v);
+
+/* One hostname of a batched request and the changes it carries. */
+struct pslot {
+	const char	*name;
+	struct change	*c4, *c6;	/* NULL when that family is not sent */
+	int		 req;		/* request it belongs to, -1 not yet */
+};
+
+/* Cuts the n changes into slots s (room for n): one per change, or when
+ * merge, one per name carrying both families; returns how many. */
+size_t	 pslot_cut(struct change *ch, size_t n, int merge, struct pslot *s);
+/* Collects into pick up to max slots in no request yet that carry the
+ * addresses of the first of them, marking them as request r; returns how
+ * many (0: none left). */
+size_t	 pslot_group(struct pslot *s, size_t ns, size_t max, int r,
+	    struct pslot **pick);
+
+/* What a simple protocol said about one request (one line of log). */
+#define PRESULT_MSG_MAX	400
+struct presult {
+	enum outcome	 out;
+	long		 wait;		/* seconds to leave the service alone
+					   (RATELIMIT/RETRY), 0 unknown */
+	char		 msg[PRESULT_MSG_MAX];	/* for the log line */
+};
+
+/* The bit of outcome o in a set of outcomes (presult_each's stop). */
+#define OUTSET(o)	(1u << (o))
+
+/* Fills r with an outcome, a wait and a printf-style message. */
+void	 presult_set(struct presult *r, enum outcome out, long wait,
+	    const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* Gives change c (NULL: none) r's outcome and wait, and logs "[label]
+ * NAME TYPE: PROVIDER: msg" (debug when OK, else an error). */
+void	 presult_settle(const struct pctx *ctx, struct change *c,
+	    const struct presult *r);
+/* Sends each change in order with send(arg, c, r) and settles it; once
+ * an outcome in the set stop comes back, the rest are not sent and
+ * settle with that outcome as "not sent: MSG". */
+void	 presult_each(const struct pctx *ctx, struct change *ch, size_t n,
+	    unsigned stop, void (*send)(void *arg, struct change *c,
+	    struct presult *r), void *arg);
 
 #endif

@@ -1,12 +1,20 @@
-/* fake_http.c - a scripted stand-in for src/http.c (see fake_http.h). */
+/* fake_http.c - a scripted stand-in for src/http.c, and the rest of the
+ * provider tests' harness (see fake_http.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
 
 #include "buf.h"
+#include "config.h"
 #include "fake_http.h"
 #include "http.h"
+#include "kv.h"
 #include "log.h"
+#include "provider.h"
 
 #define FAKE_MAX	256	/* replies queued / requests recorded at most */
 
@@ -25,6 +33,9 @@ static struct fake_reply	 replies[FAKE_MAX];
 static size_t			 nreplies, next_reply;
 static struct fake_req		 reqs[FAKE_MAX];
 static size_t			 nreqs;
+static struct buf		 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
+static FILE			*cap_file;
+static int			 cap_saved = -1;
 
 /* Returns 1 when a and b are equal ignoring ASCII case. */
 static int
@@ -335,4 +346,211 @@ http_is_https(const char *url)
 {
 	return url != NULL && strlen(url) >= 8 && same_nocase(url, "https://",
 	    8);
+}
+
+/*
+ * Request accessors
+ */
+
+/* Returns the URL of request i, or "". */
+const char *
+fake_http_url(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r ? r->url : "";
+}
+
+/* Returns the method of request i, or "". */
+const char *
+fake_http_method(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r ? r->method : "";
+}
+
+/* Returns header name of request i, or NULL. */
+const char *
+fake_http_req_header(size_t i, const char *name)
+{
+	return fake_http_header(fake_http_req(i), name);
+}
+
+/* Returns the body of request i parsed, or NULL (caller frees). */
+cJSON *
+fake_http_json(size_t i)
+{
+	const struct fake_req *r = fake_http_req(i);
+
+	return r && r->body ? cJSON_Parse(r->body) : NULL;
+}
+
+/* Returns o[k] as a string, or NULL. */
+const char *
+fake_jstr(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Returns o[k] as a number, or -999 when absent or not a number. */
+double
+fake_jnum(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(it) ? it->valuedouble : -999;
+}
+
+/*
+ * Accounts, changes and runs
+ */
+
+/* Makes the test account and context; 0 or -1. */
+int
+fake_ctx_init(struct pctx *ctx, struct account *a, const struct provider *p,
+    char *label, struct kv *cache)
+{
+	struct http_opts o = { 1000, NULL, NULL };
+
+	log_init(1);	/* debug lines too: none may hold a secret */
+	a->label = label;
+	a->prov = p;
+	a->file = "test.ini";
+	a->line = 1;
+	a->ttl = -1;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->acct = a;
+	ctx->http = http_new(&o);
+	ctx->cache = cache;
+	ctx->now = 1700000000;
+	return ctx->http != NULL ? 0 : -1;
+}
+
+/* Frees what the harness holds for a test. */
+void
+fake_ctx_free(struct pctx *ctx, struct account *a)
+{
+	http_free(ctx->http);
+	ctx->http = NULL;
+	fake_http_reset();
+	kv_free(&a->keys);
+	buf_free(&last_log);
+	buf_free(&all_log);
+}
+
+/* Resets a's keys to the key, value pairs given; 0 or -1. */
+int
+fake_acct_keys(struct account *a, ...)
+{
+	va_list		 ap;
+	const char	*k, *v;
+	int		 rc = 0;
+
+	kv_free(&a->keys);
+	va_start(ap, a);
+	for (k = va_arg(ap, const char *); k != NULL;
+	    k = va_arg(ap, const char *)) {
+		v = va_arg(ap, const char *);
+		if (v != NULL && kv_set(&a->keys, k, v) == -1)
+			rc = -1;
+	}
+	va_end(ap);
+	return rc;
+}
+
+/* Fills change c. */
+void
+fake_change(struct change *c, const char *name, int fam, const char *addr,
+    struct kv *k)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->fam = fam;
+	c->addr = addr;
+	c->ids = k;
+	c->out = OUT_PENDING;
+}
+
+/* Runs p on the changes with stderr captured. */
+void
+fake_run(const struct provider *p, const struct pctx *ctx, struct change *ch,
+    size_t n)
+{
+	fake_log_start();
+	p->update(ctx, ch, n);
+	fake_log_stop();
+}
+
+/* Runs p's check on a with stderr captured. */
+int
+fake_check(const struct provider *p, const struct account *a)
+{
+	int rc;
+
+	fake_log_start();
+	rc = p->check(a);
+	fake_log_stop();
+	return rc;
+}
+
+/*
+ * Log capture
+ */
+
+/* Sends fd 2 to a temporary file until fake_log_stop(). */
+void
+fake_log_start(void)
+{
+	fflush(stderr);
+	cap_file = tmpfile();
+	if (cap_file == NULL)
+		return;
+	cap_saved = dup(2);
+	dup2(fileno(cap_file), 2);
+}
+
+/* Restores fd 2; what was written goes to last_log and all_log. */
+void
+fake_log_stop(void)
+{
+	char	 b[4096];
+	size_t	 n;
+
+	buf_reset(&last_log);
+	if (cap_file == NULL)
+		return;
+	fflush(stderr);
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	rewind(cap_file);
+	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
+		buf_add(&last_log, b, n);
+		buf_add(&all_log, b, n);
+	}
+	fclose(cap_file);
+	cap_file = NULL;
+}
+
+/* Returns the last capture. */
+const char *
+fake_log_last(void)
+{
+	return buf_str(&last_log);
+}
+
+/* Returns every capture. */
+const char *
+fake_log_all(void)
+{
+	return buf_str(&all_log);
+}
+
+/* Returns 1 when the last capture holds s. */
+int
+fake_logged(const char *s)
+{
+	return strstr(buf_str(&last_log), s) != NULL;
 }

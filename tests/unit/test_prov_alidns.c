@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -48,85 +47,28 @@ extern const struct provider provider_alidns;
 static struct account	 acct;
 static struct kv	 cache = KV_INIT, ids = KV_INIT, ids2 = KV_INIT;
 static struct pctx	 ctx;
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
 static char		*records[] = { "home.example.com", "example.com" };
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
 
 /* Starts a case: fresh account keys, caches and fake transport. */
 static void
 setup(const char *zone, long ttl, const char *line)
 {
-	kv_free(&acct.keys);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
 	fake_http_reset();
-	kv_set(&acct.keys, "access_key_id", KEYID);
-	kv_set(&acct.keys, "access_key_secret", SECRET);
-	if (zone)
-		kv_set(&acct.keys, "zone", zone);
-	if (line)
-		kv_set(&acct.keys, "line", line);
+	fake_acct_keys(&acct, "access_key_id", KEYID, "access_key_secret",
+	    SECRET, "zone", zone, "line", line, NULL);
 	acct.ttl = ttl;
 	acct.endpoint = NULL;
 	ctx.now = 1700000000;
-}
-
-/* Fills a change for name/fam/addr using ids k. */
-static void
-mkchange(struct change *c, const char *name, int fam, const char *addr,
-    struct kv *k)
-{
-	memset(c, 0, sizeof(*c));
-	c->name = name;
-	c->fam = fam;
-	c->addr = addr;
-	c->ids = k;
-	c->out = OUT_PENDING;
 }
 
 /* Runs the provider on n changes with stderr captured. */
 static void
 run(struct change *ch, size_t n)
 {
-	cap_start();
-	provider_alidns.update(&ctx, ch, n);
-	cap_stop();
+	fake_run(&provider_alidns, &ctx, ch, n);
 }
 
 /* Runs one change of NAME to addr; returns its outcome. */
@@ -135,33 +77,17 @@ run1(int fam, const char *addr, struct kv *k, int verify)
 {
 	struct change c;
 
-	mkchange(&c, NAME, fam, addr, k);
+	fake_change(&c, NAME, fam, addr, k);
 	c.verify = verify;
 	run(&c, 1);
 	return c.out;
-}
-
-/* Returns 1 when the log of the last run contains s. */
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
-
-/* Returns header name of request i, or NULL. */
-static const char *
-hdr(size_t i, const char *name)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? fake_http_header(r, name) : NULL;
 }
 
 /* Returns the action of request i, or "". */
 static const char *
 action(size_t i)
 {
-	const char *a = hdr(i, "x-acs-action");
+	const char *a = fake_http_req_header(i, "x-acs-action");
 
 	return a ? a : "";
 }
@@ -233,12 +159,13 @@ static void
 check_signed(size_t i, const char *host, const char *date)
 {
 	const struct fake_req	*r = fake_http_req(i);
-	const char		*auth = hdr(i, "Authorization");
+	const char		*auth = fake_http_header(r, "Authorization");
 	struct sign_pair	 p[6];
 	struct sign_req		 sr;
 	struct buf		 want = BUF_INIT(0);
 	static char		 nonce_seen[33];
-	const char		*nonce = hdr(i, "x-acs-signature-nonce");
+	const char		*nonce = fake_http_header(r,
+				    "x-acs-signature-nonce");
 	static const char *const names[] = { "host", "x-acs-action",
 				    "x-acs-content-sha256", "x-acs-date",
 				    "x-acs-signature-nonce", "x-acs-version" };
@@ -249,11 +176,11 @@ check_signed(size_t i, const char *host, const char *date)
 		return;
 	CHECK_STR(r->method, "GET");
 	CHECK(r->body == NULL);
-	CHECK_STR(hdr(i, "host"), host);
-	CHECK_STR(hdr(i, "x-acs-version"), "2015-01-09");
-	CHECK_STR(hdr(i, "x-acs-content-sha256"), EMPTY);
+	CHECK_STR(fake_http_req_header(i, "host"), host);
+	CHECK_STR(fake_http_req_header(i, "x-acs-version"), "2015-01-09");
+	CHECK_STR(fake_http_req_header(i, "x-acs-content-sha256"), EMPTY);
 	if (date)
-		CHECK_STR(hdr(i, "x-acs-date"), date);
+		CHECK_STR(fake_http_req_header(i, "x-acs-date"), date);
 	CHECK(nonce != NULL && strlen(nonce) == 32 &&
 	    strspn(nonce, "0123456789abcdef") == 32);
 	CHECK(nonce == NULL || strcmp(nonce, nonce_seen) != 0);
@@ -262,7 +189,7 @@ check_signed(size_t i, const char *host, const char *date)
 	CHECK(strstr(auth, "SignedHeaders=" SHDRS ",") != NULL);
 	for (k = 0; k < 6; k++) {
 		p[k].name = names[k];
-		p[k].value = hdr(i, names[k]);
+		p[k].value = fake_http_req_header(i, names[k]);
 		CHECK(p[k].value != NULL);
 		if (p[k].value == NULL)
 			return;
@@ -284,7 +211,7 @@ check_all_signed(void)
 
 	for (i = 0; i < fake_http_count(); i++)
 		check_signed(i, "alidns.aliyuncs.com", "2023-11-14T22:13:20Z");
-	CHECK(strstr(buf_str(&last_log), SECRET) == NULL);
+	CHECK(strstr(fake_log_last(), SECRET) == NULL);
 }
 
 static void
@@ -310,45 +237,33 @@ test_providers(void)
 	CHECK(id && secret && line && zone);
 }
 
-/* Runs .check with stderr captured; returns its result. */
-static int
-check_acct(void)
-{
-	int rc;
-
-	cap_start();
-	rc = provider_alidns.check(&acct);
-	cap_stop();
-	return rc;
-}
-
 static void
 test_check(void)
 {
 	setup(NULL, -1, NULL);
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_alidns, &acct) == 0);
 	setup("Example.com.", -1, "telecom");
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_alidns, &acct) == 0);
 	setup("example.org", -1, NULL);
-	CHECK(check_acct() == -1);
-	CHECK(logged("home.example.com is not under example.org"));
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
+	CHECK(fake_logged("home.example.com is not under example.org"));
 	setup("ample.com", -1, NULL);		/* a suffix, not a parent */
-	CHECK(check_acct() == -1);
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
 	setup(NULL, -1, "de fault");
-	CHECK(check_acct() == -1);
-	CHECK(logged("line"));
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
+	CHECK(fake_logged("line"));
 	setup(NULL, -1, NULL);
 	kv_set(&acct.keys, "access_key_secret", "two words");
-	CHECK(check_acct() == -1);
-	CHECK(logged("access_key_secret") && !logged("two words"));
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
+	CHECK(fake_logged("access_key_secret") && !fake_logged("two words"));
 	setup(NULL, -1, NULL);
 	acct.endpoint = "https://user@127.0.0.1:8443";
-	CHECK(check_acct() == -1);
-	CHECK(logged("endpoint"));
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
+	CHECK(fake_logged("endpoint"));
 	acct.endpoint = "https://127.0.0.1:8443/?x=1";
-	CHECK(check_acct() == -1);
+	CHECK(fake_check(&provider_alidns, &acct) == -1);
 	acct.endpoint = "https://[::1]:8443/api/";
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_alidns, &acct) == 0);
 	acct.endpoint = NULL;
 }
 
@@ -396,7 +311,7 @@ test_cached_equal(void)
 	CHECK_STR(action(0), "DescribeSubDomainRecords");
 	CHECK_STR(kv_get(&ids, "record_id"), "77");
 	CHECK_STR(kv_get(&ids, "rr"), "home");
-	CHECK(logged("already holds"));
+	CHECK(fake_logged("already holds"));
 	check_all_signed();
 }
 
@@ -441,7 +356,7 @@ test_apex_pick(void)
 	fake_http_push(200, LIST(REC("90", "@", "AAAA", ADDR4, 600, "default")
 	    "," REC("91", "@", "A", ADDR4_B, 600, "default") ","
 	    REC("92", "@", "A", ADDR4, 600, "default")), -1);
-	mkchange(&c, "example.com", 4, ADDR4, &ids);
+	fake_change(&c, "example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
@@ -454,7 +369,7 @@ test_apex_pick(void)
 	fake_http_push(200, LIST(REC("93", "@", "AAAA", ADDR6, 600,
 	    "default")), -1);
 	fake_http_push(200, "{\"RequestId\":\"x\",\"RecordId\":94}", -1);
-	mkchange(&c, "example.com", 4, ADDR4, &ids);
+	fake_change(&c, "example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK_STR(action(1), "AddDomainRecord");
@@ -506,7 +421,7 @@ test_direct(void)
 	    "already exists."), -1);
 	CHECK(run1(4, ADDR4_B, &ids, 0) == OUT_OK);
 	CHECK(fake_http_count() == 1);
-	CHECK(!logged("failed"));
+	CHECK(!fake_logged("failed"));
 	CHECK_STR(kv_get(&ids, "record_id"), "555");
 }
 
@@ -527,7 +442,7 @@ test_direct_gone(void)
 	CHECK_STR(action(1), "DescribeSubDomainRecords");
 	CHECK_STR(action(2), "AddDomainRecord");
 	CHECK_STR(kv_get(&ids, "record_id"), "556");
-	CHECK(logged("DomainRecordNotBelongToUser"));
+	CHECK(fake_logged("DomainRecordNotBelongToUser"));
 	check_all_signed();
 
 	/* Only one kept id: no direct update. */
@@ -638,17 +553,17 @@ test_errors(void)
 			fake_http_push_fail("connection refused");
 		else
 			fake_http_push(e->status, e->body, e->retry_after);
-		mkchange(&c, NAME, 4, ADDR4, &ids);
+		fake_change(&c, NAME, 4, ADDR4, &ids);
 		run(&c, 1);
-		if (c.out != e->want || !logged(e->text)) {
+		if (c.out != e->want || !fake_logged(e->text)) {
 			fprintf(stderr, "case %zu: out %d, log: %s\n", i,
-			    c.out, buf_str(&last_log));
+			    c.out, fake_log_last());
 			CHECK(0);
 		}
 		CHECK(fake_http_count() == 1);
-		CHECK(logged("[home] " NAME " A: alidns: record lookup "
+		CHECK(fake_logged("[home] " NAME " A: alidns: record lookup "
 		    "failed"));
-		CHECK(!logged(SECRET));
+		CHECK(!fake_logged(SECRET));
 		CHECK(kv_get(&ids, "record_id") == NULL);
 		if (e->retry_after > 0 && (e->want == OUT_RATELIMIT ||
 		    e->want == OUT_RETRY))
@@ -665,14 +580,14 @@ test_write_errors(void)
 	fake_http_push(400, ERR("DomainRecordConflict", "The DNS record "
 	    "conflicts with other records."), -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_BADREQ);
-	CHECK(logged("record create failed: DomainRecordConflict"));
+	CHECK(fake_logged("record create failed: DomainRecordConflict"));
 	CHECK(kv_get(&ids, "record_id") == NULL);
 
 	setup("example.com", -1, NULL);
 	fake_http_push(200, LIST(""), -1);
 	fake_http_push(200, "{\"RequestId\":\"x\"}", -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_RETRY);
-	CHECK(logged("no RecordId"));
+	CHECK(fake_logged("no RecordId"));
 
 	/* Created meanwhile by someone else: done, no id to keep. */
 	setup("example.com", -1, NULL);
@@ -686,27 +601,27 @@ test_write_errors(void)
 	    "default")), -1);
 	fake_http_push(400, ERR("DomainRecordLocked", "locked"), -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_BADREQ);
-	CHECK(logged("record update failed: DomainRecordLocked: locked"));
+	CHECK(fake_logged("record update failed: DomainRecordLocked: locked"));
 
 	/* GetMainDomainName: a wrong reply, a domain that does not hold
 	 * the name, an auth failure. */
 	setup(NULL, -1, NULL);
 	fake_http_push(200, "{\"RR\":\"home\"}", -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_RETRY);
-	CHECK(logged("domain lookup failed: unexpected reply"));
+	CHECK(fake_logged("domain lookup failed: unexpected reply"));
 	CHECK(kv_get(&cache, "domain." NAME) == NULL);
 
 	setup(NULL, -1, NULL);
 	fake_http_push(200, MAIN("example.org", "home"), -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_BADREQ);
-	CHECK(logged("is not under the domain example.org"));
+	CHECK(fake_logged("is not under the domain example.org"));
 	CHECK(fake_http_count() == 1);
 
 	setup(NULL, -1, NULL);
 	fake_http_push(404, ERR("InvalidAccessKeyId.NotFound", "no"), -1);
 	CHECK(run1(4, ADDR4, &ids, 0) == OUT_AUTH);
-	CHECK(logged("domain lookup failed"));
-	CHECK(logged("(set zone = to name it)") == 0);
+	CHECK(fake_logged("domain lookup failed"));
+	CHECK(fake_logged("(set zone = to name it)") == 0);
 }
 
 /* Several changes; rate limiting stops the rest for this run. */
@@ -717,9 +632,9 @@ test_several(void)
 	struct kv	ids3 = KV_INIT;
 
 	setup("example.com", -1, NULL);
-	mkchange(&c[0], NAME, 4, ADDR4, &ids);
-	mkchange(&c[1], "nas.example.com", 4, ADDR4, &ids2);
-	mkchange(&c[2], "www.example.com", 6, ADDR6, &ids3);
+	fake_change(&c[0], NAME, 4, ADDR4, &ids);
+	fake_change(&c[1], "nas.example.com", 4, ADDR4, &ids2);
+	fake_change(&c[2], "www.example.com", 6, ADDR6, &ids3);
 	fake_http_push(200, LIST(""), -1);
 	fake_http_push(200, ADDED("1"), -1);
 	fake_http_push(400, ERR("Throttling.User", "slow down"), 9);
@@ -729,13 +644,13 @@ test_several(void)
 	CHECK(c[2].out == OUT_RATELIMIT);
 	CHECK(c[1].retry_after == 9 && c[2].retry_after == 9);
 	CHECK(fake_http_count() == 3);
-	CHECK(logged("leaving 1 more record"));
+	CHECK(fake_logged("leaving 1 more record"));
 	kv_free(&ids3);
 
 	/* Without a zone, each name's domain is looked up once, then kept. */
 	setup(NULL, -1, NULL);
-	mkchange(&c[0], NAME, 4, ADDR4, &ids);
-	mkchange(&c[1], "nas.example.com", 4, ADDR4, &ids2);
+	fake_change(&c[0], NAME, 4, ADDR4, &ids);
+	fake_change(&c[1], "nas.example.com", 4, ADDR4, &ids2);
 	fake_http_push(200, MAIN("example.com", "home"), -1);
 	fake_http_push(200, LIST(REC("1", "home", "A", ADDR4, 600,
 	    "default")), -1);
@@ -757,12 +672,12 @@ test_setup(void)
 
 	setup(NULL, -1, NULL);
 	kv_set(&acct.keys, "access_key_secret", NULL);
-	mkchange(&c[0], NAME, 4, ADDR4, &ids);
-	mkchange(&c[1], "nas.example.com", 4, ADDR4, &ids2);
+	fake_change(&c[0], NAME, 4, ADDR4, &ids);
+	fake_change(&c[1], "nas.example.com", 4, ADDR4, &ids2);
 	run(c, 2);
 	CHECK(c[0].out == OUT_AUTH && c[1].out == OUT_AUTH);
 	CHECK(fake_http_count() == 0);
-	CHECK(logged("no usable access key"));
+	CHECK(fake_logged("no usable access key"));
 
 	setup(NULL, -1, NULL);
 	acct.endpoint = "https://user:pw@127.0.0.1/";
@@ -806,20 +721,10 @@ test_endpoint_date(void)
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);	/* debug lines too: none may hold the secret */
-	acct.label = "home";
-	acct.prov = &provider_alidns;
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_alidns, "home",
+	    &cache) == 0);
 	acct.records = records;
 	acct.nrecords = 2;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
-	ctx.now = 1700000000;
 
 	test_providers();
 	test_check();
@@ -837,17 +742,13 @@ main(void)
 	test_setup();
 	test_endpoint_date();
 
-	CHECK(all_log.len > 0);			/* the capture worked */
-	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
-	CHECK(strstr(buf_str(&all_log), SECRET) == NULL);
+	CHECK(*fake_log_all() != '\0');			/* the capture worked */
+	CHECK(strstr(fake_log_all(), "-> 200") != NULL);
+	CHECK(strstr(fake_log_all(), SECRET) == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
-	kv_free(&acct.keys);
+	fake_ctx_free(&ctx, &acct);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
-	buf_free(&last_log);
-	buf_free(&all_log);
 	T_END("test_prov_alidns");
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -52,126 +51,37 @@ extern const struct provider provider_dnspod;
 static struct account	 acct;
 static struct kv	 cache = KV_INIT, ids = KV_INIT, ids2 = KV_INIT;
 static struct pctx	 ctx;
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
 
 /* Starts a case: fresh account keys, caches and fake transport. */
 static void
 setup(const char *zone, long ttl)
 {
-	kv_free(&acct.keys);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
 	fake_http_reset();
-	kv_set(&acct.keys, "secret_id", SID);
-	kv_set(&acct.keys, "secret_key", SKEY);
-	if (zone)
-		kv_set(&acct.keys, "zone", zone);
+	fake_acct_keys(&acct, "secret_id", SID, "secret_key", SKEY, "zone",
+	    zone, NULL);
 	acct.ttl = ttl;
 	acct.endpoint = NULL;
 	acct.records = NULL;
 	acct.nrecords = 0;
 }
 
-/* Fills a change for name/fam/addr using ids k. */
-static void
-mkchange(struct change *c, const char *name, int fam, const char *addr,
-    struct kv *k)
-{
-	memset(c, 0, sizeof(*c));
-	c->name = name;
-	c->fam = fam;
-	c->addr = addr;
-	c->ids = k;
-	c->out = OUT_PENDING;
-}
-
 /* Runs the provider on n changes with stderr captured. */
 static void
 run(struct change *ch, size_t n)
 {
-	cap_start();
-	provider_dnspod.update(&ctx, ch, n);
-	cap_stop();
-}
-
-/* Returns 1 when the log of the last run contains s. */
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
+	fake_run(&provider_dnspod, &ctx, ch, n);
 }
 
 /* Returns the X-TC-Action of request i, or "". */
 static const char *
 action(size_t i)
 {
-	const char *a = fake_http_header(fake_http_req(i), "X-TC-Action");
+	const char *a = fake_http_req_header(i, "X-TC-Action");
 
 	return a ? a : "";
-}
-
-/* Returns the body of request i parsed, or NULL (caller frees). */
-static cJSON *
-body(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r && r->body ? cJSON_Parse(r->body) : NULL;
-}
-
-/* Returns o[k] as a string, or NULL. */
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
-/* Returns o[k] as a number, or -999 when absent or not a number. */
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(it) ? it->valuedouble : -999;
 }
 
 /* Lower-cases s into out (size n). */
@@ -261,13 +171,13 @@ static void
 check_list(size_t i, const char *dom, const char *sub, const char *type,
     const char *line)
 {
-	cJSON *b = body(i);
+	cJSON *b = fake_http_json(i);
 
 	CHECK(b != NULL);
-	CHECK_STR(jstr(b, "Domain"), dom);
-	CHECK_STR(jstr(b, "Subdomain"), sub);
-	CHECK_STR(jstr(b, "RecordType"), type);
-	CHECK_STR(jstr(b, "RecordLine"), line);
+	CHECK_STR(fake_jstr(b, "Domain"), dom);
+	CHECK_STR(fake_jstr(b, "Subdomain"), sub);
+	CHECK_STR(fake_jstr(b, "RecordType"), type);
+	CHECK_STR(fake_jstr(b, "RecordLine"), line);
 	CHECK(cJSON_GetArraySize(b) == 4);
 	cJSON_Delete(b);
 }
@@ -278,16 +188,16 @@ static void
 check_write(size_t i, const char *dom, const char *sub, const char *type,
     const char *value, double rid, double ttl)
 {
-	cJSON *b = body(i);
+	cJSON *b = fake_http_json(i);
 
 	CHECK(b != NULL);
-	CHECK_STR(jstr(b, "Domain"), dom);
-	CHECK_STR(jstr(b, "SubDomain"), sub);
-	CHECK_STR(jstr(b, "RecordType"), type);
-	CHECK_STR(jstr(b, "RecordLine"), LINE);
-	CHECK_STR(jstr(b, "Value"), value);
-	CHECK(jnum(b, "RecordId") == (rid > 0 ? rid : -999));
-	CHECK(jnum(b, "TTL") == (ttl >= 0 ? ttl : -999));
+	CHECK_STR(fake_jstr(b, "Domain"), dom);
+	CHECK_STR(fake_jstr(b, "SubDomain"), sub);
+	CHECK_STR(fake_jstr(b, "RecordType"), type);
+	CHECK_STR(fake_jstr(b, "RecordLine"), LINE);
+	CHECK_STR(fake_jstr(b, "Value"), value);
+	CHECK(fake_jnum(b, "RecordId") == (rid > 0 ? rid : -999));
+	CHECK(fake_jnum(b, "TTL") == (ttl >= 0 ? ttl : -999));
 	CHECK(cJSON_GetArraySize(b) == 5 + (rid > 0) + (ttl >= 0));
 	cJSON_Delete(b);
 }
@@ -309,18 +219,6 @@ test_table(void)
 	CHECK(id && key);
 }
 
-/* Runs the provider's load-time check with stderr captured. */
-static int
-check_acct(void)
-{
-	int rc;
-
-	cap_start();
-	rc = provider_dnspod.check(&acct);
-	cap_stop();
-	return rc;
-}
-
 static void
 test_check(void)
 {
@@ -330,40 +228,40 @@ test_check(void)
 	setup(NULL, -1);
 	acct.records = recs;
 	acct.nrecords = 2;
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_dnspod, &acct) == 0);
 	kv_set(&acct.keys, "zone", "Example.COM.");
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_dnspod, &acct) == 0);
 	kv_set(&acct.keys, "zone", "xample.com");
-	CHECK(check_acct() == -1);
-	CHECK(logged("zone") && logged("home.example.com"));
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
+	CHECK(fake_logged("zone") && fake_logged("home.example.com"));
 
 	setup(NULL, -1);
 	acct.records = other;
 	acct.nrecords = 1;
 	kv_set(&acct.keys, "zone", "example.com");
-	CHECK(check_acct() == -1);
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
 
 	setup(NULL, -1);
 	kv_set(&acct.keys, "secret_id", "AKID with space");
-	CHECK(check_acct() == -1);
-	CHECK(logged("secret_id"));
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
+	CHECK(fake_logged("secret_id"));
 
 	setup(NULL, -1);
 	kv_set(&acct.keys, "secret_key", "abc\r\nX-Evil: 1");
-	CHECK(check_acct() == -1);
-	CHECK(logged("secret_key"));
-	CHECK(!logged("X-Evil"));
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
+	CHECK(fake_logged("secret_key"));
+	CHECK(!fake_logged("X-Evil"));
 
 	setup(NULL, -1);
 	kv_set(&acct.keys, "record_line", "");
-	CHECK(check_acct() == -1);
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
 	kv_set(&acct.keys, "record_line", LINE_CT);
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_dnspod, &acct) == 0);
 
 	acct.endpoint = "https://127.0.0.1:8443/?x=1";
-	CHECK(check_acct() == -1);
+	CHECK(fake_check(&provider_dnspod, &acct) == -1);
 	acct.endpoint = "https://127.0.0.1:8443";
-	CHECK(check_acct() == 0);
+	CHECK(fake_check(&provider_dnspod, &acct) == 0);
 	acct.endpoint = NULL;
 }
 
@@ -376,7 +274,7 @@ test_create(void)
 	setup("example.com", -1);
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, DONE(101), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
@@ -388,13 +286,13 @@ test_create(void)
 	CHECK_STR(kv_get(&ids, "record_id"), "101");
 	CHECK_STR(kv_get(&ids, "domain"), "example.com");
 	CHECK(kv_get(&ids, "ttl") == NULL);
-	CHECK(!logged("failed"));
+	CHECK(!fake_logged("failed"));
 
 	/* The configured TTL is sent and kept; the apex is "@". */
 	setup("example.com", 300);
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, DONE(102), -1);
-	mkchange(&c, "example.com", 4, ADDR4, &ids);
+	fake_change(&c, "example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	check_list(0, "example.com", "@", "A", LINE);
@@ -405,7 +303,7 @@ test_create(void)
 	setup("example.com", -1);
 	fake_http_push(200, LIST(""), -1);
 	fake_http_push(200, DONE(103), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK_STR(action(1), "CreateRecord");
@@ -421,7 +319,7 @@ test_update(void)
 	setup("example.com", -1);
 	fake_http_push(200, LIST(REC_A(555, "198.51.100.1", 120)), -1);
 	fake_http_push(200, DONE(555), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
@@ -457,19 +355,19 @@ test_current(void)
 
 	setup("example.com", 600);
 	fake_http_push(200, LIST(REC_A(558, ADDR4, 600)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
 	CHECK_STR(kv_get(&ids, "record_id"), "558");
 	CHECK_STR(kv_get(&ids, "domain"), "example.com");
-	CHECK(logged("already holds") || !log_enabled(LV_DEBUG));
+	CHECK(fake_logged("already holds") || !log_enabled(LV_DEBUG));
 
 	/* AAAA, compared canonically ("2001:DB8:0::7" is ADDR6). */
 	setup("example.com", -1);
 	fake_http_push(200, LIST(REC(559, "home", "AAAA", LINE,
 	    "2001:DB8:0::7", 600)), -1);
-	mkchange(&c, "home.example.com", 6, ADDR6, &ids);
+	fake_change(&c, "home.example.com", 6, ADDR6, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
@@ -489,7 +387,7 @@ test_pick(void)
 	    REC(3, "home", "AAAA", LINE, ADDR6, 600) ","
 	    REC(4, "HOME", "A", LINE, "198.51.100.4", 600)), -1);
 	fake_http_push(200, DONE(4), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
@@ -502,7 +400,7 @@ test_pick(void)
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
 	CHECK_STR(kv_get(&ids, "record_id"), "6");
-	CHECK(logged("2 records"));
+	CHECK(fake_logged("2 records"));
 
 	/* Only records of other lines: ours is created. */
 	setup("example.com", -1);
@@ -527,14 +425,14 @@ test_line_endpoint(void)
 	acct.endpoint = "https://127.0.0.1:8443";
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, DONE(9), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	check_req(0, "https://127.0.0.1:8443", "127.0.0.1:8443",
 	    "DescribeRecordList");
 	check_list(0, "example.com", "home", "A", LINE_CT);
-	b = body(1);
-	CHECK_STR(jstr(b, "RecordLine"), LINE_CT);
+	b = fake_http_json(1);
+	CHECK_STR(fake_jstr(b, "RecordLine"), LINE_CT);
 	cJSON_Delete(b);
 
 	/* A path in the endpoint is POSTed to (and signed: not "/"). */
@@ -561,7 +459,7 @@ test_cached_id(void)
 	kv_set(&ids, "domain", "example.com");
 	kv_set(&ids, "ttl", "120");
 	fake_http_push(200, DONE(777), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	c.old = "198.51.100.1";
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
@@ -575,7 +473,7 @@ test_cached_id(void)
 	kv_set(&ids, "record_id", "777");
 	kv_set(&ids, "domain", "example.com");
 	fake_http_push(200, LIST(REC_A(778, ADDR4, 600)), -1);
-	mkchange(&c, "home.example.org", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.org", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK_STR(action(0), "DescribeRecordList");
@@ -587,7 +485,7 @@ test_cached_id(void)
 	kv_set(&ids, "record_id", "12ab");
 	kv_set(&ids, "domain", "example.com");
 	fake_http_push(200, LIST(REC_A(779, ADDR4, 600)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
@@ -607,7 +505,7 @@ test_cached_gone(void)
 	    "Record id is invalid."), -1);
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, DONE(780), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 3);
@@ -616,7 +514,7 @@ test_cached_gone(void)
 	CHECK_STR(action(2), "CreateRecord");
 	check_write(2, "example.com", "home", "A", ADDR4, 0, -1);
 	CHECK_STR(kv_get(&ids, "record_id"), "780");
-	CHECK(!logged("failed"));
+	CHECK(!fake_logged("failed"));
 
 	/* ResourceNotFound on the modify: found again by the lookup. */
 	setup("example.com", -1);
@@ -651,7 +549,7 @@ test_verify(void)
 	kv_set(&ids, "domain", "example.com");
 	kv_set(&cache, "zone.example.com", "example.com");
 	fake_http_push(200, LIST(REC_A(777, ADDR4, 600)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	c.verify = 1;
 	c.old = ADDR4;
 	run(&c, 1);
@@ -689,8 +587,8 @@ test_walk(void)
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, DONE(201), -1);
 	fake_http_push(200, LIST(REC(202, "nas", "A", LINE, ADDR4, 600)), -1);
-	mkchange(&c[0], "a.b.example.com", 4, ADDR4, &ids);
-	mkchange(&c[1], "nas.example.com", 4, ADDR4, &ids2);
+	fake_change(&c[0], "a.b.example.com", 4, ADDR4, &ids);
+	fake_change(&c[1], "nas.example.com", 4, ADDR4, &ids2);
 	run(c, 2);
 	CHECK(c[0].out == OUT_OK);
 	CHECK(c[1].out == OUT_OK);
@@ -709,17 +607,17 @@ test_walk(void)
 	fake_http_push(200, ERR("InvalidParameter.DomainInvalid", "bad"), -1);
 	fake_http_push(200, ERR("ResourceNotFound.NoDataOfDomain", "none"),
 	    -1);
-	mkchange(&c[0], "home.example.net", 4, ADDR4, &ids);
+	fake_change(&c[0], "home.example.net", 4, ADDR4, &ids);
 	run(c, 1);
 	CHECK(c[0].out == OUT_NOTFOUND);
 	CHECK(fake_http_count() == 2);
-	CHECK(logged("home.example.net"));
+	CHECK(fake_logged("home.example.net"));
 	CHECK(kv_get(&cache, "zone.example.net") == NULL);
 
 	/* An error that is not "no such domain" stops the walk. */
 	setup(NULL, -1);
 	fake_http_push(200, ERR("AuthFailure.SecretIdNotFound", "no key"), -1);
-	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c[0], "home.example.com", 4, ADDR4, &ids);
 	run(c, 1);
 	CHECK(c[0].out == OUT_AUTH);
 	CHECK(fake_http_count() == 1);
@@ -736,7 +634,7 @@ test_stale_cache(void)
 	fake_http_push(200, ERR("InvalidParameterValue.DomainNotExists",
 	    "gone"), -1);
 	fake_http_push(200, LIST(REC(301, "@", "A", LINE, ADDR4, 600)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
@@ -753,7 +651,8 @@ test_stale_cache(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_NOTFOUND);
 	CHECK(fake_http_count() == 1);
-	CHECK(logged("example.com") && logged("not in this DNSPod account"));
+	CHECK(fake_logged("example.com") &&
+	    fake_logged("not in this DNSPod account"));
 }
 
 struct errcase {
@@ -835,15 +734,15 @@ test_errors(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		setup("example.com", -1);
 		fake_http_push(cases[i].status, cases[i].body, -1);
-		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 		run(&c, 1);
-		if (c.out != cases[i].out || !logged(cases[i].logs))
+		if (c.out != cases[i].out || !fake_logged(cases[i].logs))
 			fprintf(stderr, "case %zu: out %d, log: %s\n", i,
-			    (int)c.out, buf_str(&last_log));
+			    (int)c.out, fake_log_last());
 		CHECK(c.out == cases[i].out);
-		CHECK(logged(cases[i].logs));
-		CHECK(logged("[dp] home.example.com A: dnspod: record lookup "
-		    "failed: "));
+		CHECK(fake_logged(cases[i].logs));
+		CHECK(fake_logged("[dp] home.example.com A: dnspod: record "
+		    "lookup failed: "));
 		CHECK(fake_http_count() == 1);
 		CHECK(kv_get(&ids, "record_id") == NULL);
 	}
@@ -860,10 +759,11 @@ test_write_errors(void)
 	fake_http_push(200, NODATA, -1);
 	fake_http_push(200, ERR("InvalidParameter.RecordValueInvalid",
 	    "The record value is invalid."), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
-	CHECK(logged("record create failed") && logged("RecordValueInvalid"));
+	CHECK(fake_logged("record create failed") &&
+	    fake_logged("RecordValueInvalid"));
 	CHECK(kv_get(&ids, "record_id") == NULL);
 
 	setup("example.com", -1);
@@ -871,20 +771,20 @@ test_write_errors(void)
 	fake_http_push(200, RESP("\"RecordId\":\"abc\""), -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_RETRY);
-	CHECK(logged("no RecordId"));
+	CHECK(fake_logged("no RecordId"));
 
 	setup("example.com", -1);
 	fake_http_push(200, LIST(REC_A(5, "198.51.100.5", 600)), -1);
 	fake_http_push(200, ERR("LimitExceeded.AAAACountLimit", "limit"), -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
-	CHECK(logged("record update failed"));
+	CHECK(fake_logged("record update failed"));
 
 	setup("example.com", -1);
 	fake_http_push_fail("connection refused");
 	run(&c, 1);
 	CHECK(c.out == OUT_RETRY);
-	CHECK(logged("connection refused"));
+	CHECK(fake_logged("connection refused"));
 
 	setup("example.com", -1);
 	fake_http_push(429, "slow down", 30);
@@ -902,7 +802,7 @@ test_write_errors(void)
 	    -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
-	CHECK(!logged("END"));
+	CHECK(!fake_logged("END"));
 }
 
 /* Once rate limited, the remaining changes wait for the next run. */
@@ -913,15 +813,15 @@ test_ratelimit_rest(void)
 
 	setup("example.com", -1);
 	fake_http_push(200, ERR("RequestLimitExceeded", "slow"), -1);
-	mkchange(&c[0], "a.example.com", 4, ADDR4, &ids);
-	mkchange(&c[1], "b.example.com", 4, ADDR4, &ids2);
-	mkchange(&c[2], "b.example.com", 6, ADDR6, NULL);
+	fake_change(&c[0], "a.example.com", 4, ADDR4, &ids);
+	fake_change(&c[1], "b.example.com", 4, ADDR4, &ids2);
+	fake_change(&c[2], "b.example.com", 6, ADDR6, NULL);
 	run(c, 3);
 	CHECK(c[0].out == OUT_RATELIMIT);
 	CHECK(c[1].out == OUT_RATELIMIT);
 	CHECK(c[2].out == OUT_RATELIMIT);
 	CHECK(fake_http_count() == 1);
-	CHECK(logged("2 more"));
+	CHECK(fake_logged("2 more"));
 }
 
 /* Unusable settings fail every change without a request. */
@@ -932,7 +832,7 @@ test_setup_fail(void)
 
 	setup("example.com", -1);
 	kv_set(&acct.keys, "secret_key", NULL);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_AUTH);
 	CHECK(fake_http_count() == 0);
@@ -946,7 +846,7 @@ test_setup_fail(void)
 
 	/* A record outside the configured zone. */
 	setup("example.com", -1);
-	mkchange(&c, "home.example.org", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.org", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
 	CHECK(fake_http_count() == 0);
@@ -955,16 +855,8 @@ test_setup_fail(void)
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);	/* debug lines too: none may hold a secret */
-	acct.label = "dp";
-	acct.prov = &provider_dnspod;
-	acct.file = "test.ini";
-	acct.line = 1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_dnspod, "dp",
+	    &cache) == 0);
 	ctx.now = NOW;
 
 	test_table();
@@ -984,18 +876,14 @@ main(void)
 	test_ratelimit_rest();
 	test_setup_fail();
 
-	CHECK(strstr(buf_str(&all_log), SKEY) == NULL);
-	CHECK(strstr(buf_str(&all_log), "Signature=") == NULL);
-	CHECK(strstr(buf_str(&all_log), "TC3-HMAC") == NULL);
-	CHECK(strstr(buf_str(&all_log), "dnspod: ") != NULL);
+	CHECK(strstr(fake_log_all(), SKEY) == NULL);
+	CHECK(strstr(fake_log_all(), "Signature=") == NULL);
+	CHECK(strstr(fake_log_all(), "TC3-HMAC") == NULL);
+	CHECK(strstr(fake_log_all(), "dnspod: ") != NULL);
 
-	http_free(ctx.http);
-	kv_free(&acct.keys);
+	fake_ctx_free(&ctx, &acct);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
-	fake_http_reset();
-	buf_free(&last_log);
-	buf_free(&all_log);
 	T_END("prov_dnspod");
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -30,90 +29,31 @@ static struct kv	 cache = KV_INIT;
 static struct kv	 ids[6];
 static struct pctx	 ctx;
 static struct change	 ch[6];
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
-
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
 
 static void
 setup(void)
 {
 	size_t i;
 
-	kv_free(&acct.keys);
 	for (i = 0; i < 6; i++)
 		kv_free(&ids[i]);
 	fake_http_reset();
 	acct.endpoint = NULL;
 	acct.records = NULL;
 	acct.nrecords = 0;
-	kv_set(&acct.keys, "token", TOKEN);
+	fake_acct_keys(&acct, "token", TOKEN, NULL);
 }
 
 static void
 mk(size_t i, const char *name, int fam, const char *addr)
 {
-	memset(&ch[i], 0, sizeof(ch[i]));
-	ch[i].name = name;
-	ch[i].fam = fam;
-	ch[i].addr = addr;
-	ch[i].ids = &ids[i];
-	ch[i].out = OUT_PENDING;
+	fake_change(&ch[i], name, fam, addr, &ids[i]);
 }
 
 static void
 run(size_t n)
 {
-	cap_start();
-	provider_duckdns.update(&ctx, ch, n);
-	cap_stop();
-}
-
-static const char *
-url(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? r->url : "";
+	fake_run(&provider_duckdns, &ctx, ch, n);
 }
 
 /* Names with the same addresses share one request. */
@@ -128,8 +68,8 @@ test_ok(void)
 	fake_http_push(200, "OK", -1);
 	run(4);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(url(0), BASE "?domains=one,two&token=" TOKEN "&ip=" A4
-	    "&ipv6=" A6ENC);
+	CHECK_STR(fake_http_url(0), BASE "?domains=one,two&token=" TOKEN
+	    "&ip=" A4 "&ipv6=" A6ENC);
 	CHECK_STR(fake_http_req(0)->method, "GET");
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
 	    ch[2].out == OUT_OK && ch[3].out == OUT_OK);
@@ -143,8 +83,9 @@ test_ok(void)
 	fake_http_push(200, "OK\n" A6 "\nUPDATED", -1);
 	run(2);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(url(0), BASE "?domains=one&token=" TOKEN "&ip=" A4);
-	CHECK_STR(url(1), BASE "?domains=two&token=" TOKEN "&ipv6=" A6ENC);
+	CHECK_STR(fake_http_url(0), BASE "?domains=one&token=" TOKEN "&ip=" A4);
+	CHECK_STR(fake_http_url(1), BASE "?domains=two&token=" TOKEN
+	    "&ipv6=" A6ENC);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
 
 	/* endpoint */
@@ -153,8 +94,8 @@ test_ok(void)
 	mk(0, "one.duckdns.org", 4, A4);
 	fake_http_push(200, "OK", -1);
 	run(1);
-	CHECK_STR(url(0), "https://127.0.0.1:8443/update?domains=one&token="
-	    TOKEN "&ip=" A4);
+	CHECK_STR(fake_http_url(0), "https://127.0.0.1:8443/update?"
+	    "domains=one&token=" TOKEN "&ip=" A4);
 }
 
 /* KO, HTTP errors, malformed replies; the rest waits after a failure. */
@@ -167,8 +108,9 @@ test_errors(void)
 	fake_http_push(200, "KO", -1);
 	run(2);
 	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_AUTH);
-	CHECK(logged("one.duckdns.org, two.duckdns.org is not in this Duck"));
-	CHECK(logged("[home] two.duckdns.org A: duckdns: KO"));
+	CHECK(fake_logged("one.duckdns.org, two.duckdns.org is not in this "
+	    "Duck"));
+	CHECK(fake_logged("[home] two.duckdns.org A: duckdns: KO"));
 
 	setup();
 	mk(0, "one.duckdns.org", 4, A4);
@@ -178,14 +120,14 @@ test_errors(void)
 	run(2);
 	CHECK(fake_http_count() == 1);
 	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_AUTH);
-	CHECK(logged("two.duckdns.org AAAA: duckdns: not sent: KO"));
+	CHECK(fake_logged("two.duckdns.org AAAA: duckdns: not sent: KO"));
 
 	setup();
 	mk(0, "one.duckdns.org", 4, A4);
 	fake_http_push(200, "OKAY", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY);
-	CHECK(logged("unexpected reply \"OKAY\""));
+	CHECK(fake_logged("unexpected reply \"OKAY\""));
 
 	setup();
 	mk(0, "one.duckdns.org", 4, A4);
@@ -210,7 +152,7 @@ test_errors(void)
 	fake_http_push_fail("connection refused");
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY && ch[0].retry_after == 0);
-	CHECK(logged("no reply: connection refused"));
+	CHECK(fake_logged("no reply: connection refused"));
 }
 
 /* The load-time check. */
@@ -228,20 +170,16 @@ test_check(void)
 	setup();
 	acct.records = bad;
 	acct.nrecords = 3;
-	cap_start();
-	CHECK(provider_duckdns.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("duckdns.org is not NAME.duckdns.org"));
-	CHECK(logged("a.b.duckdns.org is not"));
-	CHECK(logged("home.example.com is not"));
+	CHECK(fake_check(&provider_duckdns, &acct) == -1);
+	CHECK(fake_logged("duckdns.org is not NAME.duckdns.org"));
+	CHECK(fake_logged("a.b.duckdns.org is not"));
+	CHECK(fake_logged("home.example.com is not"));
 
 	setup();
 	kv_set(&acct.keys, "token", "abc def");
-	cap_start();
-	CHECK(provider_duckdns.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("token"));
-	CHECK(!logged("abc def"));
+	CHECK(fake_check(&provider_duckdns, &acct) == -1);
+	CHECK(fake_logged("token"));
+	CHECK(!fake_logged("abc def"));
 	acct.records = NULL;
 	acct.nrecords = 0;
 }
@@ -249,33 +187,19 @@ test_check(void)
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);
-	acct.label = "home";
-	acct.prov = &provider_duckdns;
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
-	ctx.now = 1700000000;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_duckdns, "home",
+	    &cache) == 0);
 
 	CHECK(provider_find("duckdns") == &provider_duckdns);
 	test_ok();
 	test_errors();
 	test_check();
 
-	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
-	CHECK(strstr(buf_str(&all_log), TOKEN) == NULL);
-	CHECK(strstr(buf_str(&all_log), "token=") == NULL);
+	CHECK(strstr(fake_log_all(), "-> 200") != NULL);
+	CHECK(strstr(fake_log_all(), TOKEN) == NULL);
+	CHECK(strstr(fake_log_all(), "token=") == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
 	setup();
-	kv_free(&acct.keys);
-	buf_free(&last_log);
-	buf_free(&all_log);
+	fake_ctx_free(&ctx, &acct);
 	T_END("test_prov_duckdns");
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -33,49 +32,6 @@ static struct kv	 cache = KV_INIT;
 static struct kv	 ids[8];
 static struct pctx	 ctx;
 static struct change	 ch[8];
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
-
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
 
 /* Starts a case for provider p with the usual credentials. */
 static void
@@ -83,7 +39,6 @@ setup(const struct provider *p)
 {
 	size_t i;
 
-	kv_free(&acct.keys);
 	kv_free(&cache);
 	for (i = 0; i < 8; i++)
 		kv_free(&ids[i]);
@@ -91,41 +46,23 @@ setup(const struct provider *p)
 	acct.prov = p;
 	acct.endpoint = NULL;
 	acct.insecure_http = 0;
-	if (p != &provider_he)
-		kv_set(&acct.keys, "username", USER);
-	kv_set(&acct.keys, "password", PASS);
-	if (p == &provider_dyndns2)
-		kv_set(&acct.keys, "server", "https://dyn.example.net/nic/update");
+	fake_acct_keys(&acct, "username", p != &provider_he ? USER : NULL,
+	    "password", PASS, "server", p == &provider_dyndns2 ?
+	    "https://dyn.example.net/nic/update" : NULL, NULL);
 }
 
 /* Fills change i. */
 static void
 mk(size_t i, const char *name, int fam, const char *addr)
 {
-	memset(&ch[i], 0, sizeof(ch[i]));
-	ch[i].name = name;
-	ch[i].fam = fam;
-	ch[i].addr = addr;
-	ch[i].ids = &ids[i];
-	ch[i].out = OUT_PENDING;
+	fake_change(&ch[i], name, fam, addr, &ids[i]);
 }
 
 /* Runs the account's provider on n changes with stderr captured. */
 static void
 run(size_t n)
 {
-	cap_start();
-	acct.prov->update(&ctx, ch, n);
-	cap_stop();
-}
-
-/* Returns the URL of request i, or "". */
-static const char *
-url(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? r->url : "";
+	fake_run(acct.prov, &ctx, ch, n);
 }
 
 /* Returns the Basic credentials of request i, or "". */
@@ -147,13 +84,13 @@ test_good(void)
 	run(1);
 	CHECK(fake_http_count() == 1);
 	CHECK_STR(fake_http_req(0)->method, "GET");
-	CHECK_STR(url(0), "https://dyn.example.net/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://dyn.example.net/nic/update?"
 	    "hostname=home.example.com&myip=" A4);
 	CHECK_STR(userpwd(0), USER ":" PASS);
 	CHECK(fake_http_req(0)->body == NULL);
 	CHECK(ch[0].out == OUT_OK);
 	CHECK(ch[0].retry_after == 0);
-	CHECK(strstr(url(0), "password") == NULL);
+	CHECK(strstr(fake_http_url(0), "password") == NULL);
 
 	/* nochg is success too; so is verify mode (there is no lookup). */
 	setup(&provider_dyndns2);
@@ -176,14 +113,14 @@ test_batch(void)
 	fake_http_push(200, "good " A4 "\r\nnochg " A4 "\r\nnohost\r\n", -1);
 	run(3);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(url(0), "https://dyn.example.net/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://dyn.example.net/nic/update?"
 	    "hostname=a.example.com,b.example.com,c.example.com&myip=" A4);
 	CHECK(ch[0].out == OUT_OK);
 	CHECK(ch[1].out == OUT_OK);
 	CHECK(ch[2].out == OUT_NOTFOUND);
-	CHECK(logged("c.example.com A: dyndns2: nohost"));
-	CHECK(logged("create it at the service"));
-	CHECK(!logged("a.example.com A: dyndns2: "));
+	CHECK(fake_logged("c.example.com A: dyndns2: nohost"));
+	CHECK(fake_logged("create it at the service"));
+	CHECK(!fake_logged("a.example.com A: dyndns2: "));
 
 	/* A reply with fewer lines than hostnames: the missing ones fail. */
 	setup(&provider_dyndns2);
@@ -193,7 +130,7 @@ test_batch(void)
 	run(2);
 	CHECK(ch[0].out == OUT_OK);
 	CHECK(ch[1].out == OUT_RETRY);
-	CHECK(logged("no reply line"));
+	CHECK(fake_logged("no reply line"));
 
 	/* An account-wide code given once holds for every hostname. */
 	setup(&provider_dyndns2);
@@ -216,8 +153,9 @@ test_batch(void)
 	fake_http_push(200, "good\n", -1);
 	run(3);
 	CHECK(fake_http_count() == 2);
-	CHECK(strstr(url(0), "hostname=a.example.com,b.example.com&") != NULL);
-	CHECK(strstr(url(1), "hostname=c.example.com&") != NULL);
+	CHECK(strstr(fake_http_url(0), "hostname=a.example.com,b.example.com&")
+	    != NULL);
+	CHECK(strstr(fake_http_url(1), "hostname=c.example.com&") != NULL);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
 	    ch[2].out == OUT_OK);
 
@@ -278,13 +216,14 @@ test_codes(void)
 		run(1);
 		CHECK(ch[0].out == cases[i].out);
 		CHECK(ch[0].retry_after == cases[i].wait);
-		if (cases[i].says != NULL && !logged(cases[i].says)) {
+		if (cases[i].says != NULL && !fake_logged(cases[i].says)) {
 			fprintf(stderr, "case %s: log is %s\n", cases[i].reply,
-			    buf_str(&last_log));
+			    fake_log_last());
 			CHECK(0);
 		}
 		if (cases[i].out != OUT_OK)
-			CHECK(logged("[home] home.example.com A: dyndns2: "));
+			CHECK(fake_logged("[home] home.example.com A: "
+			    "dyndns2: "));
 	}
 }
 
@@ -297,14 +236,14 @@ test_http(void)
 	fake_http_push(401, "badauth", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_AUTH);
-	CHECK(logged("badauth"));
+	CHECK(fake_logged("badauth"));
 
 	setup(&provider_dyndns2);
 	mk(0, "home.example.com", 4, A4);
 	fake_http_push(401, "", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_AUTH);
-	CHECK(logged("HTTP 401"));
+	CHECK(fake_logged("HTTP 401"));
 
 	setup(&provider_dyndns2);
 	mk(0, "home.example.com", 4, A4);
@@ -333,7 +272,7 @@ test_http(void)
 	fake_http_push(200, "", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY);
-	CHECK(logged("empty reply"));
+	CHECK(fake_logged("empty reply"));
 
 	setup(&provider_dyndns2);
 	mk(0, "home.example.com", 4, A4);
@@ -341,7 +280,7 @@ test_http(void)
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY);
 	CHECK(ch[0].retry_after == 0);
-	CHECK(logged("no reply: connection refused"));
+	CHECK(fake_logged("no reply: connection refused"));
 }
 
 /* Once told to wait, the rest of the account is not sent. */
@@ -360,8 +299,8 @@ test_stop(void)
 	CHECK(ch[0].out == OUT_RETRY && ch[0].retry_after == 1800);
 	CHECK(ch[1].out == OUT_RETRY && ch[1].retry_after == 1800);
 	CHECK(ch[2].out == OUT_RETRY);
-	CHECK(logged("b.example.com A: he: not sent: 911"));
-	CHECK(logged("(no new request for 1800 s)"));
+	CHECK(fake_logged("b.example.com A: he: not sent: 911"));
+	CHECK(fake_logged("(no new request for 1800 s)"));
 
 	/* he: a wrong key for one record does not stop the others. */
 	setup(&provider_he);
@@ -372,7 +311,7 @@ test_stop(void)
 	run(2);
 	CHECK(fake_http_count() == 2);
 	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_OK);
-	CHECK(logged("DDNS key"));
+	CHECK(fake_logged("DDNS key"));
 
 	/* With one account-wide username, badauth stops the rest. */
 	setup(&provider_ovh);
@@ -383,7 +322,7 @@ test_stop(void)
 	run(2);
 	CHECK(fake_http_count() == 1);
 	CHECK(ch[0].out == OUT_AUTH && ch[1].out == OUT_AUTH);
-	CHECK(logged("DynHost username"));
+	CHECK(fake_logged("DynHost username"));
 }
 
 /* The presets: URLs, extra parameters, IPv6 habits, usernames. */
@@ -397,7 +336,7 @@ test_presets(void)
 	fake_http_push(200, "good " A4 "," A6, -1);
 	run(2);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(url(0), "https://dynupdate.no-ip.com/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://dynupdate.no-ip.com/nic/update?"
 	    "hostname=h.ddns.net&myip=" A4 "&myipv6=" A6ENC);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
 
@@ -410,8 +349,8 @@ test_presets(void)
 	fake_http_push(200, "good", -1);
 	run(3);
 	CHECK(fake_http_count() == 2);
-	CHECK(strstr(url(0), "hostname=a.ddns.net&myip=") != NULL);
-	CHECK_STR(url(1), "https://dynupdate.no-ip.com/nic/update?"
+	CHECK(strstr(fake_http_url(0), "hostname=a.ddns.net&myip=") != NULL);
+	CHECK_STR(fake_http_url(1), "https://dynupdate.no-ip.com/nic/update?"
 	    "hostname=b.ddns.net&myipv6=" A6ENC);
 
 	/* dynu: one host per request, "no" for the family left alone. */
@@ -422,9 +361,9 @@ test_presets(void)
 	fake_http_push(200, "nochg", -1);
 	run(2);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(url(0), "https://api.dynu.com/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://api.dynu.com/nic/update?"
 	    "hostname=a.dynu.net&myip=" A4 "&myipv6=no");
-	CHECK_STR(url(1), "https://api.dynu.com/nic/update?"
+	CHECK_STR(fake_http_url(1), "https://api.dynu.com/nic/update?"
 	    "hostname=b.dynu.net&myip=" A4 "&myipv6=no");
 
 	/* dyndns: the v3 URL, "v4,v6" in myip. */
@@ -433,7 +372,7 @@ test_presets(void)
 	mk(1, "h.dyndns.org", 6, A6);
 	fake_http_push(200, "good", -1);
 	run(2);
-	CHECK_STR(url(0), "https://members.dyndns.org/v3/update?"
+	CHECK_STR(fake_http_url(0), "https://members.dyndns.org/v3/update?"
 	    "hostname=h.dyndns.org&myip=" A4 "," A6ENC);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
 
@@ -442,7 +381,7 @@ test_presets(void)
 	mk(0, "example.de", 6, A6);
 	fake_http_push(200, "good", -1);
 	run(1);
-	CHECK_STR(url(0), "https://dyndns.strato.com/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://dyndns.strato.com/nic/update?"
 	    "hostname=example.de&myip=" A6ENC);
 
 	/* ovh: system=dyndns first. */
@@ -450,15 +389,15 @@ test_presets(void)
 	mk(0, "dyn.example.fr", 4, A4);
 	fake_http_push(200, "good " A4, -1);
 	run(1);
-	CHECK_STR(url(0), "https://www.ovh.com/nic/update?system=dyndns&"
-	    "hostname=dyn.example.fr&myip=" A4);
+	CHECK_STR(fake_http_url(0), "https://www.ovh.com/nic/update?"
+	    "system=dyndns&hostname=dyn.example.fr&myip=" A4);
 
 	/* dnsomatic and plain dyndns2: IPv6 in a request of its own. */
 	setup(&provider_dnsomatic);
 	mk(0, "all.dnsomatic.com", 4, A4);
 	fake_http_push(200, "good " A4, -1);
 	run(1);
-	CHECK_STR(url(0), "https://updates.dnsomatic.com/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://updates.dnsomatic.com/nic/update?"
 	    "hostname=all.dnsomatic.com&myip=" A4);
 	setup(&provider_dyndns2);
 	mk(0, "a.example.com", 4, A4);
@@ -468,9 +407,10 @@ test_presets(void)
 	fake_http_push(200, "good\ngood", -1);
 	run(3);
 	CHECK(fake_http_count() == 2);
-	CHECK(strstr(url(0), "hostname=a.example.com&myip=" A4) != NULL);
-	CHECK(strstr(url(1), "hostname=a.example.com,b.example.com&myip="
-	    A6ENC) != NULL);
+	CHECK(strstr(fake_http_url(0), "hostname=a.example.com&myip=" A4) !=
+	    NULL);
+	CHECK(strstr(fake_http_url(1), "hostname=a.example.com,b.example.com"
+	    "&myip=" A6ENC) != NULL);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
 	    ch[2].out == OUT_OK);
 
@@ -482,9 +422,9 @@ test_presets(void)
 	fake_http_push(200, "nochg " A6, -1);
 	run(2);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(url(0), "https://dyn.dns.he.net/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://dyn.dns.he.net/nic/update?"
 	    "hostname=a.example.com&myip=" A4);
-	CHECK_STR(url(1), "https://dyn.dns.he.net/nic/update?"
+	CHECK_STR(fake_http_url(1), "https://dyn.dns.he.net/nic/update?"
 	    "hostname=a.example.com&myip=" A6ENC);
 	CHECK_STR(userpwd(0), "a.example.com:" PASS);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK);
@@ -497,14 +437,14 @@ test_presets(void)
 	fake_http_push(200, "good", -1);
 	run(2);
 	CHECK(fake_http_count() == 1);
-	CHECK(strstr(url(0), "&myip=" A4 "&myipv6=" A6ENC) != NULL);
+	CHECK(strstr(fake_http_url(0), "&myip=" A4 "&myipv6=" A6ENC) != NULL);
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "ipv6_mode", "comma");
 	mk(0, "a.example.com", 4, A4);
 	mk(1, "a.example.com", 6, A6);
 	fake_http_push(200, "good", -1);
 	run(2);
-	CHECK(strstr(url(0), "&myip=" A4 "," A6ENC) != NULL);
+	CHECK(strstr(fake_http_url(0), "&myip=" A4 "," A6ENC) != NULL);
 }
 
 /* endpoint overrides the URL; a URL with a query gets '&'. */
@@ -516,7 +456,7 @@ test_endpoint(void)
 	mk(0, "h.ddns.net", 4, A4);
 	fake_http_push(200, "good", -1);
 	run(1);
-	CHECK_STR(url(0), "https://127.0.0.1:8443/nic/update?"
+	CHECK_STR(fake_http_url(0), "https://127.0.0.1:8443/nic/update?"
 	    "hostname=h.ddns.net&myip=" A4);
 
 	setup(&provider_ovh);
@@ -524,15 +464,15 @@ test_endpoint(void)
 	mk(0, "h.example.fr", 4, A4);
 	fake_http_push(200, "good", -1);
 	run(1);
-	CHECK_STR(url(0), "https://127.0.0.1:8443/nic/update?system=dyndns&"
-	    "hostname=h.example.fr&myip=" A4);
+	CHECK_STR(fake_http_url(0), "https://127.0.0.1:8443/nic/update?"
+	    "system=dyndns&hostname=h.example.fr&myip=" A4);
 
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "server", "https://x.example/upd?sys=a");
 	mk(0, "h.example.com", 4, A4);
 	fake_http_push(200, "good", -1);
 	run(1);
-	CHECK_STR(url(0), "https://x.example/upd?sys=a&"
+	CHECK_STR(fake_http_url(0), "https://x.example/upd?sys=a&"
 	    "hostname=h.example.com&myip=" A4);
 }
 
@@ -545,35 +485,27 @@ test_check(void)
 
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "server", "http://dyn.example.net/nic/update");
-	cap_start();
-	CHECK(provider_dyndns2.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("server") && logged("insecure_http"));
+	CHECK(fake_check(&provider_dyndns2, &acct) == -1);
+	CHECK(fake_logged("server") && fake_logged("insecure_http"));
 	acct.insecure_http = 1;
 	CHECK(provider_dyndns2.check(&acct) == 0);
 
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "server", "dyn.example.net/nic/update");
-	cap_start();
-	CHECK(provider_dyndns2.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("not an https:// URL"));
+	CHECK(fake_check(&provider_dyndns2, &acct) == -1);
+	CHECK(fake_logged("not an https:// URL"));
 
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "hosts_per_request", "21");
 	kv_set(&acct.keys, "ipv6_mode", "both");
-	cap_start();
-	CHECK(provider_dyndns2.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("hosts_per_request") && logged("ipv6_mode"));
+	CHECK(fake_check(&provider_dyndns2, &acct) == -1);
+	CHECK(fake_logged("hosts_per_request") && fake_logged("ipv6_mode"));
 
 	setup(&provider_noip);
 	kv_set(&acct.keys, "username", "a:b");
-	cap_start();
-	CHECK(provider_noip.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("':'"));
-	CHECK(!logged(PASS));
+	CHECK(fake_check(&provider_noip, &acct) == -1);
+	CHECK(fake_logged("':'"));
+	CHECK(!fake_logged(PASS));
 
 	setup(&provider_he);
 	CHECK(provider_he.check(&acct) == 0);
@@ -610,17 +542,8 @@ test_table(void)
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);
-	acct.label = "home";
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
-	ctx.now = 1700000000;
+	CHECK(fake_ctx_init(&ctx, &acct, NULL, "home",
+	    &cache) == 0);
 
 	test_good();
 	test_batch();
@@ -632,16 +555,12 @@ main(void)
 	test_check();
 	test_table();
 
-	CHECK(all_log.len > 0);
-	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
-	CHECK(strstr(buf_str(&all_log), "dd2-S3cret") == NULL);
-	CHECK(strstr(buf_str(&all_log), "S3cret%2F") == NULL);
+	CHECK(*fake_log_all() != '\0');
+	CHECK(strstr(fake_log_all(), "-> 200") != NULL);
+	CHECK(strstr(fake_log_all(), "dd2-S3cret") == NULL);
+	CHECK(strstr(fake_log_all(), "S3cret%2F") == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
 	setup(&provider_dyndns2);
-	kv_free(&acct.keys);
-	buf_free(&last_log);
-	buf_free(&all_log);
+	fake_ctx_free(&ctx, &acct);
 	T_END("test_prov_dyndns2");
 }

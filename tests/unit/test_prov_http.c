@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -31,49 +30,6 @@ static struct kv	 cache = KV_INIT;
 static struct kv	 ids[4];
 static struct pctx	 ctx;
 static struct change	 ch[4];
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
-
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
 
 /* Starts a case with url u (and the token). */
 static void
@@ -81,34 +37,24 @@ setup(const char *u)
 {
 	size_t i;
 
-	kv_free(&acct.keys);
 	for (i = 0; i < 4; i++)
 		kv_free(&ids[i]);
 	fake_http_reset();
 	acct.endpoint = NULL;
 	acct.insecure_http = 0;
-	if (u != NULL)
-		kv_set(&acct.keys, "url", u);
-	kv_set(&acct.keys, "token", TOKEN);
+	fake_acct_keys(&acct, "url", u, "token", TOKEN, NULL);
 }
 
 static void
 mk(size_t i, const char *name, int fam, const char *addr)
 {
-	memset(&ch[i], 0, sizeof(ch[i]));
-	ch[i].name = name;
-	ch[i].fam = fam;
-	ch[i].addr = addr;
-	ch[i].ids = &ids[i];
-	ch[i].out = OUT_PENDING;
+	fake_change(&ch[i], name, fam, addr, &ids[i]);
 }
 
 static void
 run(size_t n)
 {
-	cap_start();
-	provider_http.update(&ctx, ch, n);
-	cap_stop();
+	fake_run(&provider_http, &ctx, ch, n);
 }
 
 static const struct fake_req *
@@ -118,18 +64,6 @@ req(size_t i)
 	const struct fake_req *r = fake_http_req(i);
 
 	return r ? r : &none;
-}
-
-/* Runs the check with stderr captured; returns its result. */
-static int
-check(void)
-{
-	int rc;
-
-	cap_start();
-	rc = provider_http.check(&acct);
-	cap_stop();
-	return rc;
 }
 
 /* GET with every placeholder, percent-encoded; one request per record. */
@@ -231,7 +165,7 @@ test_headers(void)
 	run(1);
 	CHECK(fake_http_count() == 0);
 	CHECK(ch[0].out == OUT_BADREQ);
-	CHECK(logged("line break"));
+	CHECK(fake_logged("line break"));
 }
 
 /* The success text; HTTP errors; the rest waits after trouble. */
@@ -251,14 +185,14 @@ test_reply(void)
 	fake_http_push(200, "badauth\nmore", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY);
-	CHECK(logged("\"badauth\") does not contain the success text"));
+	CHECK(fake_logged("\"badauth\") does not contain the success text"));
 
 	setup("https://upd.example.net/?ip={ip}");
 	mk(0, "h.example.com", 4, A4);
 	fake_http_push(401, "nope", -1);
 	run(1);
 	CHECK(ch[0].out == OUT_AUTH);
-	CHECK(logged("HTTP 401 \"nope\""));
+	CHECK(fake_logged("HTTP 401 \"nope\""));
 
 	setup("https://upd.example.net/?ip={ip}");
 	mk(0, "a.example.com", 4, A4);
@@ -269,7 +203,7 @@ test_reply(void)
 	CHECK(fake_http_count() == 1);
 	CHECK(ch[0].out == OUT_RATELIMIT && ch[0].retry_after == 90);
 	CHECK(ch[1].out == OUT_RATELIMIT && ch[1].retry_after == 90);
-	CHECK(logged("b.example.com A: http: not sent: HTTP 429"));
+	CHECK(fake_logged("b.example.com A: http: not sent: HTTP 429"));
 
 	setup("https://upd.example.net/?ip={ip}");
 	mk(0, "a.example.com", 4, A4);
@@ -285,7 +219,7 @@ test_reply(void)
 	fake_http_push_fail("connection refused");
 	run(1);
 	CHECK(ch[0].out == OUT_RETRY);
-	CHECK(logged("no reply: connection refused"));
+	CHECK(fake_logged("no reply: connection refused"));
 }
 
 /* The load-time check. */
@@ -293,82 +227,72 @@ static void
 test_check(void)
 {
 	setup("https://upd.example.net/?t={token}&ip={ip}");
-	CHECK(check() == 0);
+	CHECK(fake_check(&provider_http, &acct) == 0);
 
 	setup("http://upd.example.net/?ip={ip}");
-	CHECK(check() == -1);
-	CHECK(logged("insecure_http"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("insecure_http"));
 	acct.insecure_http = 1;
-	CHECK(check() == 0);
+	CHECK(fake_check(&provider_http, &acct) == 0);
 
 	setup("ftp://upd.example.net/");
-	CHECK(check() == -1);
-	CHECK(logged("https://"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("https://"));
 
 	setup("https://upd.example.net/?ip={ip}&z={zone}");
-	CHECK(check() == -1);
-	CHECK(logged("unknown placeholder {zone}"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("unknown placeholder {zone}"));
 
 	setup("https://upd.example.net/?u={username}");
-	CHECK(check() == -1);
-	CHECK(logged("{username}"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("{username}"));
 	kv_set(&acct.keys, "username", "bob");
-	CHECK(check() == 0);
+	CHECK(fake_check(&provider_http, &acct) == 0);
 
 	setup("https://upd.example.net/");
 	acct.endpoint = "https://127.0.0.1:1/";
-	CHECK(check() == -1);
-	CHECK(logged("endpoint"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("endpoint"));
 	acct.endpoint = NULL;
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "method", "FETCH");
-	CHECK(check() == -1);
-	CHECK(logged("method"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("method"));
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "method", "GET");
 	kv_set(&acct.keys, "body", "ip={ip}");
-	CHECK(check() == -1);
-	CHECK(logged("POST, PUT or PATCH"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("POST, PUT or PATCH"));
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "body", "ip={ipp}");
-	CHECK(check() == -1);
-	CHECK(logged("{ipp}"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("{ipp}"));
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "headers", "just a value");
-	CHECK(check() == -1);
-	CHECK(logged("Name: value"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("Name: value"));
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "headers", "X-A: {nope}");
-	CHECK(check() == -1);
-	CHECK(logged("{nope}"));
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("{nope}"));
 
 	setup("https://upd.example.net/");
 	kv_set(&acct.keys, "success", "");
-	CHECK(check() == -1);
-	CHECK(logged("success"));
-	CHECK(strstr(buf_str(&all_log), "tok\"en") == NULL);
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("success"));
+	CHECK(strstr(fake_log_all(), "tok\"en") == NULL);
 }
 
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);
-	acct.label = "home";
-	acct.prov = &provider_http;
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
-	ctx.now = 1700000000;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_http, "home",
+	    &cache) == 0);
 
 	CHECK(provider_find("http") == &provider_http);
 	test_get();
@@ -377,16 +301,12 @@ main(void)
 	test_reply();
 	test_check();
 
-	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
-	CHECK(strstr(buf_str(&all_log), "tok\"en") == NULL);
-	CHECK(strstr(buf_str(&all_log), TOKENC) == NULL);
-	CHECK(strstr(buf_str(&all_log), "secret") == NULL);
+	CHECK(strstr(fake_log_all(), "-> 200") != NULL);
+	CHECK(strstr(fake_log_all(), "tok\"en") == NULL);
+	CHECK(strstr(fake_log_all(), TOKENC) == NULL);
+	CHECK(strstr(fake_log_all(), "secret") == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
 	setup(NULL);
-	kv_free(&acct.keys);
-	buf_free(&last_log);
-	buf_free(&all_log);
+	fake_ctx_free(&ctx, &acct);
 	T_END("test_prov_http");
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -51,138 +50,29 @@ extern const struct provider provider_huaweicloud;
 static struct account	 acct;
 static struct kv	 cache = KV_INIT, ids = KV_INIT, ids2 = KV_INIT;
 static struct pctx	 ctx;
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
 static char		*records[] = { "home.example.com", "nas.example.com" };
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
 
 /* Starts a case: fresh account keys, caches and fake transport. */
 static void
 setup(const char *zone_id, const char *zone, long ttl)
 {
-	kv_free(&acct.keys);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
 	fake_http_reset();
-	kv_set(&acct.keys, "access_key", AK);
-	kv_set(&acct.keys, "secret_key", SK);
-	if (zone_id)
-		kv_set(&acct.keys, "zone_id", zone_id);
-	if (zone)
-		kv_set(&acct.keys, "zone", zone);
+	fake_acct_keys(&acct, "access_key", AK, "secret_key", SK, "zone_id",
+	    zone_id, "zone", zone, NULL);
 	acct.ttl = ttl;
 	acct.endpoint = NULL;
 	acct.records = records;
 	acct.nrecords = 2;
 }
 
-/* Fills a change for name/fam/addr using ids k. */
-static void
-mkchange(struct change *c, const char *name, int fam, const char *addr,
-    struct kv *k)
-{
-	memset(c, 0, sizeof(*c));
-	c->name = name;
-	c->fam = fam;
-	c->addr = addr;
-	c->ids = k;
-	c->out = OUT_PENDING;
-}
-
 /* Runs the provider on n changes with stderr captured. */
 static void
 run(struct change *ch, size_t n)
 {
-	cap_start();
-	provider_huaweicloud.update(&ctx, ch, n);
-	cap_stop();
-}
-
-/* Returns 1 when the log of the last run contains s. */
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
-
-/* Returns the URL of request i, or "". */
-static const char *
-url(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? r->url : "";
-}
-
-/* Returns the method of request i, or "". */
-static const char *
-method(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? r->method : "";
-}
-
-/* Returns the body of request i parsed, or NULL (caller frees). */
-static cJSON *
-body(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r && r->body ? cJSON_Parse(r->body) : NULL;
-}
-
-/* Returns o[k] as a string, or NULL. */
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
-/* Returns o[k] as a number, or -999 when absent or not a number. */
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(it) ? it->valuedouble : -999;
+	fake_run(&provider_huaweicloud, &ctx, ch, n);
 }
 
 /* Checks a PUT/POST body: name, type, records = [addr], ttl (-1: none). */
@@ -190,20 +80,20 @@ static void
 check_body(size_t i, const char *name, const char *type, const char *addr,
     long ttl)
 {
-	cJSON		*b = body(i);
+	cJSON		*b = fake_http_json(i);
 	const cJSON	*recs = cJSON_GetObjectItemCaseSensitive(b, "records");
 	const cJSON	*r0 = cJSON_GetArrayItem(recs, 0);
 
 	CHECK(b != NULL);
-	CHECK_STR(jstr(b, "name"), name);
-	CHECK_STR(jstr(b, "type"), type);
+	CHECK_STR(fake_jstr(b, "name"), name);
+	CHECK_STR(fake_jstr(b, "type"), type);
 	CHECK(cJSON_IsArray(recs) && cJSON_GetArraySize(recs) == 1);
 	CHECK(cJSON_IsString(r0) && strcmp(r0->valuestring, addr) == 0);
 	if (ttl < 0) {
-		CHECK(jnum(b, "ttl") == -999);
+		CHECK(fake_jnum(b, "ttl") == -999);
 		CHECK(cJSON_GetArraySize(b) == 3);
 	} else {
-		CHECK(jnum(b, "ttl") == ttl);
+		CHECK(fake_jnum(b, "ttl") == ttl);
 		CHECK(cJSON_GetArraySize(b) == 4);
 	}
 	cJSON_Delete(b);
@@ -300,37 +190,27 @@ test_check(void)
 	CHECK(provider_huaweicloud.check(&acct) == 0);
 
 	setup(NULL, "other.org", -1);
-	cap_start();
-	CHECK(provider_huaweicloud.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("home.example.com is not in zone other.org"));
+	CHECK(fake_check(&provider_huaweicloud, &acct) == -1);
+	CHECK(fake_logged("home.example.com is not in zone other.org"));
 
 	setup(NULL, "exa mple.com", -1);
-	cap_start();
-	CHECK(provider_huaweicloud.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("zone"));
+	CHECK(fake_check(&provider_huaweicloud, &acct) == -1);
+	CHECK(fake_logged("zone"));
 
 	setup("../evil?x=1", NULL, -1);
-	cap_start();
-	CHECK(provider_huaweicloud.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("zone_id"));
+	CHECK(fake_check(&provider_huaweicloud, &acct) == -1);
+	CHECK(fake_logged("zone_id"));
 
 	setup(NULL, NULL, -1);
 	kv_set(&acct.keys, "access_key", "AK, Signature=x");
-	cap_start();
-	CHECK(provider_huaweicloud.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("access_key"));
+	CHECK(fake_check(&provider_huaweicloud, &acct) == -1);
+	CHECK(fake_logged("access_key"));
 
 	setup(NULL, NULL, -1);
 	kv_set(&acct.keys, "secret_key", "abc\r\ndef");
-	cap_start();
-	CHECK(provider_huaweicloud.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("secret_key"));
-	CHECK(!logged("abc"));
+	CHECK(fake_check(&provider_huaweicloud, &acct) == -1);
+	CHECK(fake_logged("secret_key"));
+	CHECK(!fake_logged("abc"));
 }
 
 /* zone_id in the config; record set missing -> POST, signed. */
@@ -344,21 +224,21 @@ test_zone_id_create(void)
 	fake_http_push(202, "{\"id\":\"" RID "\",\"name\":\"home.example.com.\","
 	    "\"type\":\"A\",\"ttl\":300,\"records\":[\"" ADDR4 "\"],"
 	    "\"status\":\"PENDING_CREATE\"}", -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
 	CHECK(fake_http_pending() == 0);
-	CHECK_STR(method(0), "GET");
-	CHECK_STR(url(0), RS_URL LIST_Q);
+	CHECK_STR(fake_http_method(0), "GET");
+	CHECK_STR(fake_http_url(0), RS_URL LIST_Q);
 	CHECK(fake_http_req(0) && fake_http_req(0)->body == NULL);
-	CHECK_STR(method(1), "POST");
-	CHECK_STR(url(1), RS_URL);
+	CHECK_STR(fake_http_method(1), "POST");
+	CHECK_STR(fake_http_url(1), RS_URL);
 	check_body(1, "home.example.com.", "A", ADDR4, -1);
 	check_sigs();
 	CHECK_STR(kv_get(&ids, "record_id"), RID);
 	CHECK_STR(kv_get(&ids, "zone_id"), ZID);
-	CHECK(!logged("error"));
+	CHECK(!fake_logged("error"));
 }
 
 /* Zone found by walking up through fuzzy results; record set current. */
@@ -374,31 +254,31 @@ test_walk_equal(void)
 	    ZONE("zZ", "b.example.com.") "," ZONE("z2", "Example.com.")), -1);
 	fake_http_push(200, RSETS(RS("r2", "a.b.example.com.", "A",
 	    "\"" ADDR4 "\"", 300, "default_view")), -1);
-	mkchange(&c, "a.b.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "a.b.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 4);
-	CHECK_STR(url(0), BASE "/v2/zones?name=a.b.example.com.");
-	CHECK_STR(url(1), BASE "/v2/zones?name=b.example.com.");
-	CHECK_STR(url(2), BASE "/v2/zones?name=example.com.");
-	CHECK_STR(url(3), BASE "/v2.1/zones/z2/recordsets?name=a.b.example."
-	    "com.&type=A");
+	CHECK_STR(fake_http_url(0), BASE "/v2/zones?name=a.b.example.com.");
+	CHECK_STR(fake_http_url(1), BASE "/v2/zones?name=b.example.com.");
+	CHECK_STR(fake_http_url(2), BASE "/v2/zones?name=example.com.");
+	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/z2/recordsets?"
+	    "name=a.b.example.com.&type=A");
 	check_sigs();
 	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "z2");
 	CHECK_STR(kv_get(&ids, "zone_id"), "z2");
 	CHECK_STR(kv_get(&ids, "record_id"), "r2");
-	CHECK(!logged("error"));
+	CHECK(!fake_logged("error"));
 
 	/* Another record of the zone uses the cache: no zone request. */
 	fake_http_reset();
 	fake_http_push(200, RSETS(""), -1);
 	fake_http_push(202, "{\"id\":\"r3\"}", -1);
-	mkchange(&c, "c.example.com", 6, ADDR6, &ids2);
+	fake_change(&c, "c.example.com", 6, ADDR6, &ids2);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(url(0), BASE "/v2.1/zones/z2/recordsets?name=c.example.com."
-	    "&type=AAAA");
+	CHECK_STR(fake_http_url(0), BASE "/v2.1/zones/z2/recordsets?"
+	    "name=c.example.com.&type=AAAA");
 	check_body(1, "c.example.com.", "AAAA", ADDR6, -1);
 	CHECK_STR(kv_get(&ids2, "record_id"), "r3");
 }
@@ -412,11 +292,11 @@ test_zone_notfound(void)
 	setup(NULL, NULL, -1);
 	fake_http_push(200, ZONES(ZONE("zY", "myhome.example.com.")), -1);
 	fake_http_push(200, ZONES(""), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_NOTFOUND);
 	CHECK(fake_http_count() == 2);
-	CHECK(logged("[home] home.example.com A: huaweicloud: zone lookup "
+	CHECK(fake_logged("[home] home.example.com A: huaweicloud: zone lookup "
 	    "failed: no zone holds home.example.com"));
 	CHECK(kv_get(&ids, "record_id") == NULL);
 
@@ -425,8 +305,8 @@ test_zone_notfound(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_NOTFOUND);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(url(0), BASE "/v2/zones?name=example.com.");
-	CHECK(logged("no zone example.com"));
+	CHECK_STR(fake_http_url(0), BASE "/v2/zones?name=example.com.");
+	CHECK(fake_logged("no zone example.com"));
 
 	setup(NULL, "example.com.", 600);
 	fake_http_push(200, ZONES(ZONE("z7", "example.com.")), -1);
@@ -435,8 +315,8 @@ test_zone_notfound(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 3);
-	CHECK_STR(method(2), "PUT");
-	CHECK_STR(url(2), BASE "/v2.1/zones/z7/recordsets/r7");
+	CHECK_STR(fake_http_method(2), "PUT");
+	CHECK_STR(fake_http_url(2), BASE "/v2.1/zones/z7/recordsets/r7");
 	check_body(2, "home.example.com.", "A", ADDR4, 600);
 	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "z7");
 
@@ -447,7 +327,7 @@ test_zone_notfound(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_NOTFOUND);
 	CHECK(fake_http_count() == 1);
-	CHECK(logged("zone lookup failed: The API does not exist (code "
+	CHECK(fake_logged("zone lookup failed: The API does not exist (code "
 	    "APIGW.0101, HTTP 404)"));
 
 	/* A record outside the configured zone is refused without asking. */
@@ -455,7 +335,7 @@ test_zone_notfound(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
 	CHECK(fake_http_count() == 0);
-	CHECK(logged("not in zone example.org"));
+	CHECK(fake_logged("not in zone example.org"));
 }
 
 /* The ids in the state: one PUT; a 404 falls back to lookup and POST. */
@@ -469,12 +349,12 @@ test_direct(void)
 	kv_set(&ids, "zone_id", ZID);
 	fake_http_push(202, "{\"id\":\"" RID "\",\"records\":[\"" ADDR4 "\"],"
 	    "\"status\":\"PENDING_UPDATE\"}", -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(method(0), "PUT");
-	CHECK_STR(url(0), RS_URL "/" RID);
+	CHECK_STR(fake_http_method(0), "PUT");
+	CHECK_STR(fake_http_url(0), RS_URL "/" RID);
 	check_body(0, "home.example.com.", "A", ADDR4, -1);
 	check_sigs();
 
@@ -487,7 +367,7 @@ test_direct(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_RETRY);
 	check_body(0, "home.example.com.", "A", ADDR4, 120);
-	CHECK(logged("record update failed: unexpected reply"));
+	CHECK(fake_logged("record update failed: unexpected reply"));
 
 	/* Deleted upstream: PUT 404 -> list -> POST. */
 	setup(NULL, NULL, -1);
@@ -499,11 +379,11 @@ test_direct(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 3);
-	CHECK_STR(url(1), RS_URL LIST_Q);
-	CHECK_STR(method(2), "POST");
-	CHECK_STR(url(2), RS_URL);
+	CHECK_STR(fake_http_url(1), RS_URL LIST_Q);
+	CHECK_STR(fake_http_method(2), "POST");
+	CHECK_STR(fake_http_url(2), RS_URL);
 	CHECK_STR(kv_get(&ids, "record_id"), "r5");
-	CHECK(!logged("error"));
+	CHECK(!fake_logged("error"));
 
 	/* The zone went too: its id is looked up again. */
 	setup(NULL, NULL, -1);
@@ -517,10 +397,10 @@ test_direct(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 5);
-	CHECK_STR(url(1), BASE "/v2.1/zones/zOld/recordsets" LIST_Q);
-	CHECK_STR(url(2), BASE "/v2/zones?name=home.example.com.");
-	CHECK_STR(method(4), "PUT");
-	CHECK_STR(url(4), BASE "/v2.1/zones/zNew/recordsets/rX");
+	CHECK_STR(fake_http_url(1), BASE "/v2.1/zones/zOld/recordsets" LIST_Q);
+	CHECK_STR(fake_http_url(2), BASE "/v2/zones?name=home.example.com.");
+	CHECK_STR(fake_http_method(4), "PUT");
+	CHECK_STR(fake_http_url(4), BASE "/v2.1/zones/zNew/recordsets/rX");
 	CHECK_STR(kv_get(&ids, "zone_id"), "zNew");
 	CHECK_STR(kv_get(&ids, "record_id"), "rX");
 	CHECK_STR(kv_get(&cache, "zone_id.home.example.com"), "zNew");
@@ -546,13 +426,13 @@ test_verify(void)
 	kv_set(&ids, "record_id", RID);
 	kv_set(&ids, "zone_id", ZID);
 	fake_http_push(200, RSETS(RS_A(RID, ADDR4)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	c.verify = 1;
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(method(0), "GET");
-	CHECK_STR(url(0), RS_URL LIST_Q);
+	CHECK_STR(fake_http_method(0), "GET");
+	CHECK_STR(fake_http_url(0), RS_URL LIST_Q);
 	check_sigs();
 
 	setup(NULL, NULL, -1);
@@ -563,8 +443,8 @@ test_verify(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(method(1), "PUT");
-	CHECK_STR(url(1), RS_URL "/rOther");
+	CHECK_STR(fake_http_method(1), "PUT");
+	CHECK_STR(fake_http_url(1), RS_URL "/rOther");
 	CHECK_STR(kv_get(&ids, "record_id"), "rOther");
 }
 
@@ -586,12 +466,12 @@ test_pick(void)
 	    RS("w4", "HOME.example.com.", "A", "\"198.51.100.1\",\"" ADDR4
 	    "\"", 300, "default_view")), -1);
 	fake_http_push(202, "{\"id\":\"w4\"}", -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
-	CHECK_STR(method(1), "PUT");
-	CHECK_STR(url(1), RS_URL "/w4");
+	CHECK_STR(fake_http_method(1), "PUT");
+	CHECK_STR(fake_http_url(1), RS_URL "/w4");
 	check_body(1, "home.example.com.", "A", ADDR4, -1);
 
 	/* Same address, configured TTL differs: PUT with the TTL. */
@@ -606,11 +486,11 @@ test_pick(void)
 	setup(ZID, NULL, 300);
 	fake_http_push(200, RSETS(RS("w6", "home.example.com.", "AAAA",
 	    "\"2001:DB8:0::7\"", 300, "default_view")), -1);
-	mkchange(&c, "home.example.com", 6, ADDR6, &ids);
+	fake_change(&c, "home.example.com", 6, ADDR6, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(url(0), RS_URL "?name=home.example.com.&type=AAAA");
+	CHECK_STR(fake_http_url(0), RS_URL "?name=home.example.com.&type=AAAA");
 	CHECK_STR(kv_get(&ids, "record_id"), "w6");
 }
 
@@ -679,18 +559,18 @@ test_errors(void)
 			fake_http_push_fail("connection refused");
 		if (cases[i].want == OUT_OK)	/* junk skipped: create */
 			fake_http_push(202, "{\"id\":\"rNew\"}", -1);
-		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 		run(&c, 1);
 		if (c.out != cases[i].want ||
-		    (cases[i].msg && !logged(cases[i].msg)))
+		    (cases[i].msg && !fake_logged(cases[i].msg)))
 			fprintf(stderr, "case %zu: out %d, log: %s\n", i,
-			    (int)c.out, buf_str(&last_log));
+			    (int)c.out, fake_log_last());
 		CHECK(c.out == cases[i].want);
 		CHECK(fake_http_pending() == 0);
 		if (cases[i].want == OUT_OK)
 			continue;
-		CHECK(logged(cases[i].msg));
-		CHECK(logged("error: "));
+		CHECK(fake_logged(cases[i].msg));
+		CHECK(fake_logged("error: "));
 		CHECK(fake_http_count() == 1);
 		CHECK(kv_get(&ids, "record_id") == NULL);
 		CHECK(c.retry_after == (cases[i].retry_after > 0 &&
@@ -709,11 +589,11 @@ test_write_errors(void)
 	setup(ZID, NULL, -1);
 	fake_http_push(200, RSETS(""), -1);
 	fake_http_push(202, "{\"status\":\"PENDING_CREATE\"}", -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_RETRY);
-	CHECK(logged("record create failed: unexpected reply (no record set "
-	    "id)"));
+	CHECK(fake_logged("record create failed: unexpected reply (no record "
+	    "set id)"));
 	CHECK(kv_get(&ids, "record_id") == NULL);
 
 	setup(ZID, NULL, -1);
@@ -722,7 +602,7 @@ test_write_errors(void)
 	    -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
-	CHECK(logged("record create failed: Conflict with a CNAME record. "
+	CHECK(fake_logged("record create failed: Conflict with a CNAME record. "
 	    "(code DNS.0312, HTTP 400)"));
 
 	setup(NULL, NULL, -1);
@@ -730,14 +610,14 @@ test_write_errors(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_AUTH);
 	CHECK(fake_http_count() == 1);
-	CHECK(logged("zone lookup failed: access key rejected"));
+	CHECK(fake_logged("zone lookup failed: access key rejected"));
 
 	setup(NULL, NULL, -1);
 	fake_http_push(200, "{\"zones\":[{\"name\":\"home.example.com.\"}]}",
 	    -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_RETRY);
-	CHECK(logged("bad zone id"));
+	CHECK(fake_logged("bad zone id"));
 }
 
 /* Once rate limited, the rest wait; one zone lookup serves several. */
@@ -748,8 +628,8 @@ test_several(void)
 
 	setup(ZID, NULL, -1);
 	fake_http_push(429, GWERR("APIGW.0308", "throttled"), 17);
-	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
-	mkchange(&c[1], "home.example.com", 6, ADDR6, &ids2);
+	fake_change(&c[0], "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c[1], "home.example.com", 6, ADDR6, &ids2);
 	run(c, 2);
 	CHECK(c[0].out == OUT_RATELIMIT);
 	CHECK(c[1].out == OUT_RATELIMIT);
@@ -762,14 +642,14 @@ test_several(void)
 	fake_http_push(202, "{\"id\":\"r4\"}", -1);
 	fake_http_push(200, RSETS(RS("r6", "home.example.com.", "AAAA",
 	    "\"" ADDR6 "\"", 300, "default_view")), -1);
-	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
-	mkchange(&c[1], "home.example.com", 6, ADDR6, &ids2);
+	fake_change(&c[0], "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c[1], "home.example.com", 6, ADDR6, &ids2);
 	run(c, 2);
 	CHECK(c[0].out == OUT_OK);
 	CHECK(c[1].out == OUT_OK);
 	CHECK(fake_http_count() == 4);
-	CHECK_STR(url(3), BASE "/v2.1/zones/z9/recordsets?name=home.example."
-	    "com.&type=AAAA");
+	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/z9/recordsets?"
+	    "name=home.example.com.&type=AAAA");
 	CHECK_STR(kv_get(&ids, "record_id"), "r4");
 	CHECK_STR(kv_get(&ids2, "record_id"), "r6");
 }
@@ -784,10 +664,10 @@ test_endpoint(void)
 	setup(ZID, NULL, -1);
 	acct.endpoint = "https://127.0.0.1:8443/dns/";
 	fake_http_push(200, RSETS(RS_A("r1", ADDR4)), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
-	CHECK_STR(url(0), "https://127.0.0.1:8443/dns/v2.1/zones/" ZID
+	CHECK_STR(fake_http_url(0), "https://127.0.0.1:8443/dns/v2.1/zones/" ZID
 	    "/recordsets" LIST_Q);
 	check_sig(0, "127.0.0.1:8443");
 
@@ -803,7 +683,7 @@ test_endpoint(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
 	CHECK(fake_http_count() == 0);
-	CHECK(logged("bad endpoint"));
+	CHECK(fake_logged("bad endpoint"));
 	acct.endpoint = NULL;
 }
 
@@ -821,29 +701,20 @@ test_server_text(void)
 	buf_adds(&b, "\"}");
 	setup(ZID, NULL, -1);
 	fake_http_push(400, buf_str(&b), -1);
-	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
 	run(&c, 1);
 	CHECK(c.out == OUT_BADREQ);
-	CHECK(logged("?[31mred"));
-	CHECK(strchr(buf_str(&last_log), 0x1b) == NULL);
-	CHECK(last_log.len < 600);
+	CHECK(fake_logged("?[31mred"));
+	CHECK(strchr(fake_log_last(), 0x1b) == NULL);
+	CHECK(strlen(fake_log_last()) < 600);
 	buf_free(&b);
 }
 
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);	/* debug lines too: none may hold the secret */
-	acct.label = "home";
-	acct.prov = &provider_huaweicloud;
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_huaweicloud, "home",
+	    &cache) == 0);
 	ctx.now = NOW;
 
 	test_table();
@@ -860,18 +731,14 @@ main(void)
 	test_endpoint();
 	test_server_text();
 
-	CHECK(all_log.len > 0);			/* the capture worked */
-	CHECK(strstr(buf_str(&all_log), "-> 202") != NULL);
-	CHECK(strstr(buf_str(&all_log), SK) == NULL);
-	CHECK(strstr(buf_str(&all_log), "Signature=") == NULL);
+	CHECK(*fake_log_all() != '\0');			/* the capture worked */
+	CHECK(strstr(fake_log_all(), "-> 202") != NULL);
+	CHECK(strstr(fake_log_all(), SK) == NULL);
+	CHECK(strstr(fake_log_all(), "Signature=") == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
-	kv_free(&acct.keys);
+	fake_ctx_free(&ctx, &acct);
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
-	buf_free(&last_log);
-	buf_free(&all_log);
 	T_END("test_prov_huaweicloud");
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -42,49 +41,6 @@ static struct kv	 cache = KV_INIT;
 static struct kv	 ids[4];
 static struct pctx	 ctx;
 static struct change	 ch[4];
-static struct buf	 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
-static FILE		*cap_file;
-static int		 cap_saved = -1;
-
-/* Sends fd 2 to a temporary file until cap_stop(). */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	if (cap_file == NULL)
-		return;
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-/* Restores fd 2; what was written goes to last_log and all_log. */
-static void
-cap_stop(void)
-{
-	char	 b[4096];
-	size_t	 n;
-
-	buf_reset(&last_log);
-	if (cap_file == NULL)
-		return;
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	while ((n = fread(b, 1, sizeof(b), cap_file)) > 0) {
-		buf_add(&last_log, b, n);
-		buf_add(&all_log, b, n);
-	}
-	fclose(cap_file);
-	cap_file = NULL;
-}
-
-static int
-logged(const char *s)
-{
-	return strstr(buf_str(&last_log), s) != NULL;
-}
 
 /* Starts a case: domain example.com, fresh transport. */
 static void
@@ -92,7 +48,6 @@ setup(void)
 {
 	size_t i;
 
-	kv_free(&acct.keys);
 	for (i = 0; i < 4; i++)
 		kv_free(&ids[i]);
 	fake_http_reset();
@@ -100,35 +55,19 @@ setup(void)
 	acct.fams = FAM_V4;
 	acct.records = NULL;
 	acct.nrecords = 0;
-	kv_set(&acct.keys, "domain", "example.com");
-	kv_set(&acct.keys, "password", PASS);
+	fake_acct_keys(&acct, "domain", "example.com", "password", PASS, NULL);
 }
 
 static void
 mk(size_t i, const char *name, int fam, const char *addr)
 {
-	memset(&ch[i], 0, sizeof(ch[i]));
-	ch[i].name = name;
-	ch[i].fam = fam;
-	ch[i].addr = addr;
-	ch[i].ids = &ids[i];
-	ch[i].out = OUT_PENDING;
+	fake_change(&ch[i], name, fam, addr, &ids[i]);
 }
 
 static void
 run(size_t n)
 {
-	cap_start();
-	provider_namecheap.update(&ctx, ch, n);
-	cap_stop();
-}
-
-static const char *
-url(size_t i)
-{
-	const struct fake_req *r = fake_http_req(i);
-
-	return r ? r->url : "";
+	fake_run(&provider_namecheap, &ctx, ch, n);
 }
 
 /* A subdomain, the apex and the wildcard: one GET each. */
@@ -144,12 +83,12 @@ test_ok(void)
 	fake_http_push(200, OKXML, -1);
 	run(3);
 	CHECK(fake_http_count() == 3);
-	CHECK_STR(url(0), BASE "?host=home&domain=example.com&password="
-	    PASSENC "&ip=" A4);
-	CHECK_STR(url(1), BASE "?host=%40&domain=example.com&password="
-	    PASSENC "&ip=" A4);
-	CHECK_STR(url(2), BASE "?host=%2A&domain=example.com&password="
-	    PASSENC "&ip=" A4);
+	CHECK_STR(fake_http_url(0), BASE "?host=home&domain=example.com"
+	    "&password=" PASSENC "&ip=" A4);
+	CHECK_STR(fake_http_url(1), BASE "?host=%40&domain=example.com"
+	    "&password=" PASSENC "&ip=" A4);
+	CHECK_STR(fake_http_url(2), BASE "?host=%2A&domain=example.com"
+	    "&password=" PASSENC "&ip=" A4);
 	CHECK_STR(fake_http_req(0)->method, "GET");
 	CHECK(fake_http_req(0)->userpwd == NULL);
 	CHECK(ch[0].out == OUT_OK && ch[1].out == OUT_OK &&
@@ -162,8 +101,8 @@ test_ok(void)
 	fake_http_push(200, "<interface-response><ErrCount> 0 </ErrCount>"
 	    "</interface-response>", -1);
 	run(1);
-	CHECK_STR(url(0), "https://127.0.0.1:9/nc/update?host=a.b&domain="
-	    "example.com&password=" PASSENC "&ip=" A4);
+	CHECK_STR(fake_http_url(0), "https://127.0.0.1:9/nc/update?host=a.b"
+	    "&domain=example.com&password=" PASSENC "&ip=" A4);
 	CHECK(ch[0].out == OUT_OK);
 }
 
@@ -205,10 +144,10 @@ test_errors(void)
 		fake_http_push(cases[i].status, cases[i].reply, 60);
 		run(1);
 		CHECK(ch[0].out == cases[i].out);
-		CHECK(logged("[home] home.example.com A: namecheap: "));
-		if (!logged(cases[i].says)) {
+		CHECK(fake_logged("[home] home.example.com A: namecheap: "));
+		if (!fake_logged(cases[i].says)) {
 			fprintf(stderr, "case %zu: log is %s\n", i,
-			    buf_str(&last_log));
+			    fake_log_last());
 			CHECK(0);
 		}
 		CHECK(ch[0].retry_after == (cases[i].status == 500 ||
@@ -224,8 +163,8 @@ test_errors(void)
 	run(2);
 	CHECK(fake_http_count() == 1);
 	CHECK(ch[0].out == OUT_RETRY && ch[1].out == OUT_RETRY);
-	CHECK(logged("no reply: timed out"));
-	CHECK(logged("b.example.com A: namecheap: not sent"));
+	CHECK(fake_logged("no reply: timed out"));
+	CHECK(fake_logged("b.example.com A: namecheap: not sent"));
 
 	/* A wrong password stops the rest too (one password per domain);
 	 * a missing record does not. */
@@ -268,27 +207,21 @@ test_check(void)
 	acct.records = ok;
 	acct.nrecords = 3;
 	acct.fams = FAM_V4 | FAM_V6;
-	cap_start();
-	CHECK(provider_namecheap.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("IPv4 only"));
+	CHECK(fake_check(&provider_namecheap, &acct) == -1);
+	CHECK(fake_logged("IPv4 only"));
 
 	setup();
 	acct.records = bad;
 	acct.nrecords = 2;
-	cap_start();
-	CHECK(provider_namecheap.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("www.example.org is not example.com"));
-	CHECK(logged("badexample.com is not example.com"));
+	CHECK(fake_check(&provider_namecheap, &acct) == -1);
+	CHECK(fake_logged("www.example.org is not example.com"));
+	CHECK(fake_logged("badexample.com is not example.com"));
 
 	setup();
 	kv_set(&acct.keys, "domain", "example.com&x=1");
-	cap_start();
-	CHECK(provider_namecheap.check(&acct) == -1);
-	cap_stop();
-	CHECK(logged("not a domain name"));
-	CHECK(!logged(PASS));
+	CHECK(fake_check(&provider_namecheap, &acct) == -1);
+	CHECK(fake_logged("not a domain name"));
+	CHECK(!fake_logged(PASS));
 	acct.records = NULL;
 	acct.nrecords = 0;
 }
@@ -296,33 +229,19 @@ test_check(void)
 int
 main(void)
 {
-	struct http_opts o = { 1000, NULL, NULL };
-
-	log_init(1);
-	acct.label = "home";
-	acct.prov = &provider_namecheap;
-	acct.file = "test.ini";
-	acct.line = 1;
-	acct.ttl = -1;
-	ctx.acct = &acct;
-	ctx.http = http_new(&o);
-	ctx.cache = &cache;
-	ctx.now = 1700000000;
+	CHECK(fake_ctx_init(&ctx, &acct, &provider_namecheap, "home",
+	    &cache) == 0);
 
 	CHECK(provider_find("namecheap") == &provider_namecheap);
 	test_ok();
 	test_errors();
 	test_check();
 
-	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
-	CHECK(strstr(buf_str(&all_log), "nc0ddPa55") == NULL);
-	CHECK(strstr(buf_str(&all_log), "password=") == NULL);
+	CHECK(strstr(fake_log_all(), "-> 200") != NULL);
+	CHECK(strstr(fake_log_all(), "nc0ddPa55") == NULL);
+	CHECK(strstr(fake_log_all(), "password=") == NULL);
 
-	http_free(ctx.http);
-	fake_http_reset();
 	setup();
-	kv_free(&acct.keys);
-	buf_free(&last_log);
-	buf_free(&all_log);
+	fake_ctx_free(&ctx, &acct);
 	T_END("test_prov_namecheap");
 }
