@@ -87,9 +87,13 @@ check: unit e2e $(WINDOWS_CHECK)
 unit: $(TEST_BINS)
 	@sh tests/unit/run.sh $(TEST_BINS)
 
+# The e2e tests mostly wait on sockets: with pytest-xdist they run in
+# E2E_JOBS workers (each test has its own servers, ports and files).
+E2E_JOBS ?= 4
 e2e: $(BIN)
 	@test -n "$(PYTHON)" || { echo "e2e: no python3 with pytest (make deps)"; exit 1; }
-	DDNS_UPDATE=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+	DDNS_UPDATE=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    $$($(PYTHON) -c 'import xdist' 2>/dev/null && echo -n $(E2E_JOBS)) tests/e2e
 
 install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
@@ -108,7 +112,7 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    make gcc pkg-config libcurl4-openssl-dev libmbedtls-dev libinih-dev libcjson-dev \
-	    python3 python3-pytest openssl ca-certificates; \
+	    python3 python3-pytest python3-pytest-xdist openssl ca-certificates; \
 	elif command -v dnf >/dev/null; then \
 	  $(SUDO) dnf install -y make gcc pkgconf-pkg-config libcurl-devel mbedtls-devel \
 	    inih-devel cjson-devel python3-pytest openssl; \
