@@ -93,7 +93,7 @@ E2E_JOBS ?= 4
 e2e: $(BIN)
 	@test -n "$(PYTHON)" || { echo "e2e: no python3 with pytest (make deps)"; exit 1; }
 	DDNS_UPDATE=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider \
-	    $$($(PYTHON) -c 'import xdist' 2>/dev/null && echo -n $(E2E_JOBS)) tests/e2e
+	    $$($(PYTHON) -c 'import xdist' 2>/dev/null && printf -- '-n %s' $(E2E_JOBS)) tests/e2e
 
 install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
