@@ -6,13 +6,25 @@
  * "messages", "result"}; only success:true with a result of the expected
  * shape counts as done, whatever the HTTP status says.
  *
- * For each change: find the zone id (config zone_id, the state's cache, or
- * GET /zones?name= for the configured zone or for the record's name and
- * its parents), then either PATCH the record id kept in the state, or list
- * the record by type and name and PATCH or POST it as needed. Each request
- * is one small function returning an outcome; cf_change() is the ladder.
- * Everything before cf_apply() only reads, so a batch variant (POST
- * /zones/{id}/dns_records/batch) can collect the writes there later.
+ * The changes of one account go through three steps; each step groups what
+ * it can by zone, so fifty records cost about what one does:
+ *  1. direct: a record whose ids the state keeps (and that is not being
+ *     verified) is PATCHed by id; several of one zone go in one
+ *     POST /zones/{id}/dns_records/batch.
+ *  2. lookup: the others, and those the API no longer knows, get their zone
+ *     id (config zone_id, the state's cache, or GET /zones?name= for the
+ *     configured zone or the record's name and its parents) and are looked
+ *     up: a lone record by GET ?type=&name=, several of one zone and type
+ *     by one paginated listing of that type, matched by name here.
+ *  3. write: records found to differ are PATCHed (only what differs) and
+ *     missing ones POSTed, again in one batch per zone when several.
+ * A batch holds at most CF_BATCH_MAX writes (the Free plan's cap) and is
+ * atomic: refused as a whole for what may be one bad record (HTTP 400 or
+ * 404), its records are sent one by one, so one bad record does not block
+ * the others; a 403 on ids from the state sends them to the lookup; any
+ * other failure (auth, rate limit, server trouble) counts for every record
+ * in it. Requests go one after the other over the run's connection; once
+ * told to slow down, nothing more is sent.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +45,11 @@
 #define CF_SRV_MAX	160		/* server text quoted in a message */
 #define CF_URL_MAX	4096		/* one request URL */
 #define CF_REPLY_MAX	((size_t)1 << 20)	/* one reply body */
+#define CF_LIST_MAX	((size_t)4 << 20)	/* one page of a listing */
 #define CF_KEY_MAX	300		/* "zone_id." + a zone name */
+#define CF_BATCH_MAX	200		/* writes per batch (Free plan cap) */
+#define CF_PER_PAGE	1000		/* records per page of a listing */
+#define CF_PAGES_MAX	20		/* pages of one listing read at most */
 
 #define PX_KEEP		(-1)		/* proxied = keep (the default) */
 #define PX_BAD		(-2)		/* proxied = something else */
@@ -45,6 +61,14 @@ enum zone_src {
 	ZS_LOOKUP	/* asked the API during this run */
 };
 
+/* Where a change stands. */
+enum step {
+	S_DIRECT,	/* PATCH by the ids the state keeps */
+	S_LOOKUP,	/* find the zone and the record */
+	S_WRITE,	/* record looked up: PATCH it, or POST when j->rec "" */
+	S_DONE		/* j->out is final */
+};
+
 /* One account's settings for this run. */
 struct cf {
 	const struct pctx	*ctx;
@@ -53,14 +77,22 @@ struct cf {
 	struct buf		 auth;		/* "Authorization: Bearer ..." */
 	int			 proxied;	/* PX_KEEP, 0 or 1 */
 	long			 ttl;		/* seconds, -1 when not set */
+	enum outcome		 halt;		/* OUT_RATELIMIT once told to slow
+						   down, else OUT_PENDING */
+	long			 halt_after;	/* the Retry-After then given */
+	size_t			*idx;		/* the group being worked on */
 	char			 err[CF_ERR_MAX];	/* why set-up failed */
 };
 
-/* One change on its way down the ladder. */
+/* One change on its way through the steps. */
 struct cfjob {
 	struct cf	*cf;
 	struct change	*ch;
 	const char	*type;		/* "A" or "AAAA" */
+	enum step	 step;
+	enum outcome	 out;		/* OUT_PENDING until S_DONE */
+	int		 mark;		/* already in a group of this step */
+	int		 halted;	/* not sent: rate limited earlier */
 	char		 zone[CF_ID_MAX];	/* zone id, "" when unknown */
 	enum zone_src	 zsrc;
 	char		 rec[CF_ID_MAX];	/* record id, "" when unknown */
@@ -92,6 +124,27 @@ cf_fail(struct cfjob *j, enum outcome out, const char *what,
 	return out;
 }
 
+/* Settles j with out. */
+static void
+cf_done(struct cfjob *j, enum outcome out)
+{
+	j->out = out;
+	j->step = S_DONE;
+}
+
+/* Settles j with the failure out that the request of lead met. */
+static void
+cf_done_as(struct cfjob *j, const struct cfjob *lead, enum outcome out)
+{
+	if (j != lead) {
+		memcpy(j->err, lead->err, sizeof(j->err));
+		j->status = lead->status;
+		j->halted = lead->halted;
+		j->ch->retry_after = lead->ch->retry_after;
+	}
+	cf_done(j, out);
+}
+
 /* Copies an id into dst (CF_ID_MAX); 0, or -1 when empty or too long. */
 static int
 cf_setid(char *dst, const char *src)
@@ -118,6 +171,22 @@ cf_obj(const cJSON *doc, const char *key)
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(doc, key);
 
 	return cJSON_IsObject(it) ? it : NULL;
+}
+
+/* Returns 1 when the API's name (any case, a final dot allowed) is our
+ * name (lower case, no final dot). */
+static int
+cf_same_name(const char *api, const char *ours)
+{
+	for (; *ours != '\0'; api++, ours++) {
+		int c = (unsigned char)*api;
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != (unsigned char)*ours)
+			return 0;
+	}
+	return api[0] == '\0' || (api[0] == '.' && api[1] == '\0');
 }
 
 /*
@@ -177,11 +246,22 @@ cf_judge(struct cfjob *j, const char *what, const struct http_resp *resp,
 	return out;
 }
 
-/* Sends one request (body may be NULL) and judges the reply; on OUT_OK
- * *doc is the parsed envelope, which the caller frees. */
+/* The request j would make, not sent: the account is rate limited. */
 static enum outcome
-cf_request(struct cfjob *j, const char *what, const char *method,
-    const struct buf *url, const cJSON *body, cJSON **doc)
+cf_halted(struct cfjob *j, const char *what)
+{
+	j->halted = 1;
+	j->status = 0;
+	j->ch->retry_after = j->cf->halt_after;
+	return cf_fail(j, j->cf->halt, what, "not sent: rate limited");
+}
+
+/* Sends one request (body may be NULL) and judges the reply, read up to
+ * max bytes; on OUT_OK *doc is the parsed envelope, which the caller
+ * frees. Once the account is rate limited, sends nothing. */
+static enum outcome
+cf_request_max(struct cfjob *j, const char *what, const char *method,
+    const struct buf *url, const cJSON *body, size_t max, cJSON **doc)
 {
 	const char		*hdrs[3];
 	struct http_req		 req;
@@ -190,11 +270,10 @@ cf_request(struct cfjob *j, const char *what, const char *method,
 	enum outcome		 out;
 
 	*doc = NULL;
-	if (body != NULL) {
-		txt = json_print(body);
-		if (txt == NULL)
-			return cf_fail(j, OUT_RETRY, what, "out of memory");
-	}
+	if (j->cf->halt != OUT_PENDING)
+		return cf_halted(j, what);
+	if (body != NULL && (txt = json_print(body)) == NULL)
+		return cf_fail(j, OUT_RETRY, what, "out of memory");
 	hdrs[0] = buf_str(&j->cf->auth);
 	hdrs[1] = txt ? "Content-Type: application/json" : NULL;
 	hdrs[2] = NULL;
@@ -204,9 +283,9 @@ cf_request(struct cfjob *j, const char *what, const char *method,
 	req.headers = hdrs;
 	req.body = txt;
 	req.body_len = txt ? strlen(txt) : 0;
-	req.max_body = CF_REPLY_MAX;
+	req.max_body = max;
 	memset(&resp, 0, sizeof(resp));
-	buf_init(&resp.body, CF_REPLY_MAX);
+	buf_init(&resp.body, max);
 	if (http_do(j->cf->ctx->http, &req, &resp) == -1) {
 		j->status = 0;
 		resp.error[sizeof(resp.error) - 1] = '\0';
@@ -216,7 +295,19 @@ cf_request(struct cfjob *j, const char *what, const char *method,
 		out = cf_judge(j, what, &resp, doc);
 	free(txt);
 	http_resp_free(&resp);
+	if (out == OUT_RATELIMIT) {
+		j->cf->halt = OUT_RATELIMIT;
+		j->cf->halt_after = j->ch->retry_after;
+	}
 	return out;
+}
+
+/* cf_request_max with the usual reply cap. */
+static enum outcome
+cf_request(struct cfjob *j, const char *what, const char *method,
+    const struct buf *url, const cJSON *body, cJSON **doc)
+{
+	return cf_request_max(j, what, method, url, body, CF_REPLY_MAX, doc);
 }
 
 /* Starts u with "<base>/zones", then "/<zone id>" unless zone is NULL. */
@@ -401,31 +492,22 @@ cf_zone_find(struct cfjob *j)
 }
 
 /*
- * Records
+ * Looking records up
  */
 
-/* Takes the first record of a record list into j: OUT_OK (j->found says
- * whether there was one), or OUT_RETRY for a wrong shape. */
-static enum outcome
-cf_rec_pick(struct cfjob *j, const cJSON *doc)
+/* Takes record r (an object of a listing) into j: 0, or -1 (j->err set)
+ * when it has no usable id. */
+static int
+cf_rec_take(struct cfjob *j, const cJSON *r)
 {
-	const cJSON	*res = cJSON_GetObjectItemCaseSensitive(doc, "result");
-	const cJSON	*r = cJSON_GetArrayItem(res, 0);
 	const char	*content;
 	double		 ttl;
 
-	if (!cJSON_IsArray(res))
-		return cf_fail(j, OUT_RETRY, "record lookup",
-		    "unexpected reply (no result list)");
-	j->found = 0;
-	if (r == NULL)
-		return OUT_OK;
-	if (!cJSON_IsObject(r) || cf_setid(j->rec, json_str(r, "id")) == -1)
-		return cf_fail(j, OUT_RETRY, "record lookup",
+	if (!cJSON_IsObject(r) || cf_setid(j->rec, json_str(r, "id")) == -1) {
+		cf_fail(j, OUT_RETRY, "record lookup",
 		    "unexpected reply (bad record)");
-	if (cJSON_GetArraySize(res) > 1)
-		log_warn("[%s] %s %s: several records; updating the first",
-		    j->cf->ctx->acct->label, j->ch->name, j->type);
+		return -1;
+	}
 	j->found = 1;
 	content = json_str(r, "content");
 	if (content == NULL ||
@@ -434,6 +516,35 @@ cf_rec_pick(struct cfjob *j, const cJSON *doc)
 	j->ttl = json_num(r, "ttl", &ttl) == 0 && ttl >= 0 && ttl < 1e9 ?
 	    (long)ttl : -1;
 	j->proxied = json_bool(r, "proxied");
+	return 0;
+}
+
+/* Warns that the zone holds several records of j's name and type. */
+static void
+cf_rec_several(const struct cfjob *j)
+{
+	log_warn("[%s] %s %s: several records; updating the first",
+	    j->cf->ctx->acct->label, j->ch->name, j->type);
+}
+
+/* Takes the first record of a record list into j: OUT_OK (j->found says
+ * whether there was one), or OUT_RETRY for a wrong shape. */
+static enum outcome
+cf_rec_pick(struct cfjob *j, const cJSON *doc)
+{
+	const cJSON	*res = cJSON_GetObjectItemCaseSensitive(doc, "result");
+	const cJSON	*r = cJSON_GetArrayItem(res, 0);
+
+	if (!cJSON_IsArray(res))
+		return cf_fail(j, OUT_RETRY, "record lookup",
+		    "unexpected reply (no result list)");
+	j->found = 0;
+	if (r == NULL)
+		return OUT_OK;
+	if (cf_rec_take(j, r) == -1)
+		return OUT_RETRY;
+	if (cJSON_GetArraySize(res) > 1)
+		cf_rec_several(j);
 	return OUT_OK;
 }
 
@@ -502,6 +613,189 @@ cf_rec_current(const struct cfjob *j)
 	return 1;
 }
 
+/* Decides what a looked-up record needs: nothing (done), or a write. */
+static void
+cf_plan(struct cfjob *j)
+{
+	const char *label = j->cf->ctx->acct->label;
+
+	if (!j->found) {
+		j->rec[0] = '\0';
+		log_debug("[%s] %s %s: no record; creating it", label,
+		    j->ch->name, j->type);
+		j->step = S_WRITE;
+	} else if (cf_rec_current(j)) {
+		log_debug("[%s] %s %s: record %s already holds %s", label,
+		    j->ch->name, j->type, j->rec, j->ch->addr);
+		cf_done(j, OUT_OK);
+	} else
+		j->step = S_WRITE;
+}
+
+/* Looks one record up by its name and plans its write. */
+static void
+cf_lookup1(struct cfjob *j)
+{
+	enum outcome out = cf_rec_find(j);
+
+	if (out == OUT_OK)
+		cf_plan(j);
+	else
+		cf_done(j, out);
+}
+
+/*
+ * Listing a zone's records of one type for a group of changes
+ */
+
+/* Takes the records of one listing page into the jobs idx[0..k) by name
+ * (and type, should the server ignore the filter). */
+static void
+cf_list_take(struct cfjob *jobs, const size_t *idx, size_t k,
+    const cJSON *res)
+{
+	const cJSON	*r;
+	const char	*name, *type;
+	size_t		 i;
+
+	cJSON_ArrayForEach(r, res) {
+		name = cJSON_IsObject(r) ? json_str(r, "name") : NULL;
+		type = name ? json_str(r, "type") : NULL;
+		for (i = 0; name != NULL && i < k; i++) {
+			struct cfjob *j = &jobs[idx[i]];
+
+			if (j->step != S_LOOKUP ||
+			    (type && strcmp(type, j->type) != 0) ||
+			    !cf_same_name(name, j->ch->name))
+				continue;
+			if (j->found)
+				cf_rec_several(j);
+			else if (cf_rec_take(j, r) == -1)
+				cf_done(j, OUT_RETRY);
+		}
+	}
+}
+
+/* Returns 1 when a listing has pages after page: result_info says so or,
+ * without it, the page was full. */
+static int
+cf_list_more(const cJSON *doc, int page, int n)
+{
+	const cJSON	*info = cf_obj(doc, "result_info");
+	double		 total;
+
+	if (info != NULL && json_num(info, "total_pages", &total) == 0)
+		return total > page;
+	return n >= CF_PER_PAGE;
+}
+
+/* GETs page page of the listing of lead's zone and type and takes its
+ * records into the group; *more says whether pages follow. */
+static enum outcome
+cf_list_page(struct cfjob *jobs, const size_t *idx, size_t k, int page,
+    int *more)
+{
+	struct cfjob	*lead = &jobs[idx[0]];
+	struct buf	 u = BUF_INIT(CF_URL_MAX);
+	const cJSON	*res;
+	cJSON		*doc = NULL;
+	enum outcome	 out;
+
+	if (cf_url(lead, &u, lead->zone) == -1 || buf_printf(&u,
+	    "/dns_records?type=%s&per_page=%d&page=%d", lead->type,
+	    CF_PER_PAGE, page) == -1)
+		out = cf_fail(lead, OUT_RETRY, "record listing",
+		    "out of memory");
+	else
+		out = cf_request_max(lead, "record listing", "GET", &u, NULL,
+		    CF_LIST_MAX, &doc);
+	res = cJSON_GetObjectItemCaseSensitive(doc, "result");
+	if (out == OUT_OK && !cJSON_IsArray(res))
+		out = cf_fail(lead, OUT_RETRY, "record listing",
+		    "unexpected reply (no result list)");
+	if (out == OUT_OK) {
+		cf_list_take(jobs, idx, k, res);
+		*more = cf_list_more(doc, page, cJSON_GetArraySize(res));
+	}
+	cJSON_Delete(doc);
+	buf_free(&u);
+	return out;
+}
+
+/* Returns 1 when every job of the group still looking was found. */
+static int
+cf_list_all_found(const struct cfjob *jobs, const size_t *idx, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (jobs[idx[i]].step == S_LOOKUP && !jobs[idx[i]].found)
+			return 0;
+	return 1;
+}
+
+/* Reads the listing page by page until it ends, every job is found, or
+ * CF_PAGES_MAX pages were read; *whole says whether it ended. */
+static enum outcome
+cf_list_pages(struct cfjob *jobs, const size_t *idx, size_t k, int *whole)
+{
+	enum outcome	out = OUT_OK;
+	int		page, more = 1;
+	size_t		i;
+
+	for (i = 0; i < k; i++)
+		jobs[idx[i]].found = 0;
+	*whole = 0;
+	for (page = 1; page <= CF_PAGES_MAX && out == OUT_OK; page++) {
+		out = cf_list_page(jobs, idx, k, page, &more);
+		if (out == OUT_OK && !more)
+			*whole = 1;
+		if (out != OUT_OK || !more || cf_list_all_found(jobs, idx, k))
+			break;
+	}
+	return out;
+}
+
+/* Lists the group's zone (all one zone and type); a zone id from the state
+ * that the API refuses is looked up again, once. Then plans each job: a
+ * job not in a listing cut short is looked up by its name. */
+static void
+cf_list(struct cfjob *jobs, const size_t *idx, size_t k)
+{
+	struct cfjob	*lead = &jobs[idx[0]];
+	enum outcome	 out;
+	int		 whole;
+	size_t		 i;
+
+	out = cf_list_pages(jobs, idx, k, &whole);
+	if (out != OUT_OK && lead->zsrc == ZS_STATE && cf_stale(lead->status)) {
+		log_debug("[%s] zone id %s refused (HTTP %ld); looking the "
+		    "zone up again", lead->cf->ctx->acct->label, lead->zone,
+		    lead->status);
+		out = cf_zone_lookup(lead);
+		for (i = 1; i < k && out == OUT_OK; i++) {
+			memcpy(jobs[idx[i]].zone, lead->zone, CF_ID_MAX);
+			jobs[idx[i]].zsrc = ZS_LOOKUP;
+		}
+		if (out == OUT_OK)
+			out = cf_list_pages(jobs, idx, k, &whole);
+	}
+	for (i = 0; i < k; i++) {
+		struct cfjob *j = &jobs[idx[i]];
+
+		if (out != OUT_OK)
+			cf_done_as(j, lead, out);
+		else if (j->step == S_LOOKUP && !j->found && !whole)
+			cf_lookup1(j);
+		else if (j->step == S_LOOKUP)
+			cf_plan(j);
+	}
+}
+
+/*
+ * Writing records
+ */
+
 /* Returns the PATCH body: everything configured when full (the record is
  * unknown), else only what differs from the record found; NULL on OOM. */
 static cJSON *
@@ -548,16 +842,23 @@ cf_body_create(const struct cfjob *j)
 	return o;
 }
 
-/* Checks a write's reply: a record object with an id (kept in j->rec)
- * and, when it says, the wanted address. */
-static enum outcome
-cf_rec_written(struct cfjob *j, const char *what, const cJSON *doc)
+/* Returns j's write: a PATCH body (every configured field when the record
+ * was not looked up) or, with j->rec "", a POST body; NULL on OOM. */
+static cJSON *
+cf_body(const struct cfjob *j)
 {
-	const cJSON	*r = cf_obj(doc, "result");
-	const char	*content;
+	return j->rec[0] ? cf_body_patch(j, !j->found) : cf_body_create(j);
+}
+
+/* Checks a written record r: an object with an id (kept in j->rec) and,
+ * where it says, the wanted address, name and type. */
+static enum outcome
+cf_rec_check(struct cfjob *j, const char *what, const cJSON *r)
+{
+	const char	*content, *name, *type;
 	char		 canon[ADDR_STRLEN];
 
-	if (r == NULL || cf_setid(j->rec, json_str(r, "id")) == -1)
+	if (!cJSON_IsObject(r) || cf_setid(j->rec, json_str(r, "id")) == -1)
 		return cf_fail(j, OUT_RETRY, what,
 		    "unexpected reply (no record)");
 	content = json_str(r, "content");
@@ -565,20 +866,25 @@ cf_rec_written(struct cfjob *j, const char *what, const cJSON *doc)
 	    strcmp(canon, j->ch->addr) != 0))
 		return cf_fail(j, OUT_RETRY, what,
 		    "unexpected reply (record holds another address)");
+	name = json_str(r, "name");
+	type = json_str(r, "type");
+	if ((name && !cf_same_name(name, j->ch->name)) ||
+	    (type && strcmp(type, j->type) != 0))
+		return cf_fail(j, OUT_RETRY, what,
+		    "unexpected reply (another record)");
 	return OUT_OK;
 }
 
-/* PATCH /zones/{zone}/dns_records/{rec} (full: send every configured
- * field) or, with j->rec empty, POST /zones/{zone}/dns_records. */
+/* PATCH /zones/{zone}/dns_records/{rec} or, with j->rec empty,
+ * POST /zones/{zone}/dns_records. */
 static enum outcome
-cf_rec_write(struct cfjob *j, int full)
+cf_rec_write(struct cfjob *j)
 {
 	const char	*what = j->rec[0] ? "record update" : "record create";
 	struct buf	 u = BUF_INIT(CF_URL_MAX);
-	cJSON		*body, *doc = NULL;
+	cJSON		*body = cf_body(j), *doc = NULL;
 	enum outcome	 out;
 
-	body = j->rec[0] ? cf_body_patch(j, full) : cf_body_create(j);
 	if (body == NULL || cf_url(j, &u, j->zone) == -1 ||
 	    buf_adds(&u, "/dns_records") == -1 || (j->rec[0] &&
 	    (buf_adds(&u, "/") == -1 || buf_add_urlenc(&u, j->rec) == -1)))
@@ -587,46 +893,10 @@ cf_rec_write(struct cfjob *j, int full)
 		out = cf_request(j, what, j->rec[0] ? "PATCH" : "POST", &u,
 		    body, &doc);
 	if (out == OUT_OK)
-		out = cf_rec_written(j, what, doc);
+		out = cf_rec_check(j, what, cf_obj(doc, "result"));
 	cJSON_Delete(doc);
 	cJSON_Delete(body);
 	buf_free(&u);
-	return out;
-}
-
-/* Brings the record looked up to the wanted state: nothing, PATCH, POST. */
-static enum outcome
-cf_apply(struct cfjob *j)
-{
-	const char *label = j->cf->ctx->acct->label;
-
-	if (!j->found) {
-		j->rec[0] = '\0';
-		log_debug("[%s] %s %s: no record; creating it", label,
-		    j->ch->name, j->type);
-		return cf_rec_write(j, 0);
-	}
-	if (cf_rec_current(j)) {
-		log_debug("[%s] %s %s: record %s already holds %s", label,
-		    j->ch->name, j->type, j->rec, j->ch->addr);
-		return OUT_OK;
-	}
-	return cf_rec_write(j, 0);
-}
-
-/* Finds the zone unless known, looks the record up, and writes it if it
- * does not hold what is wanted. */
-static enum outcome
-cf_lookup(struct cfjob *j)
-{
-	enum outcome out = OUT_OK;
-
-	if (j->zone[0] == '\0')
-		out = cf_zone_find(j);
-	if (out == OUT_OK)
-		out = cf_rec_find(j);
-	if (out == OUT_OK)
-		out = cf_apply(j);
 	return out;
 }
 
@@ -643,23 +913,30 @@ cf_direct_zone(const struct cfjob *j)
 	return cfg ? cfg : st;
 }
 
+/* Takes the zone and record ids the state keeps into j; 1 when both are
+ * there, else 0 with j->zone and j->rec empty. */
+static int
+cf_direct_ids(struct cfjob *j)
+{
+	const char *rid = j->ch->ids ? kv_get(j->ch->ids, "record_id") : NULL;
+
+	if (cf_setid(j->rec, rid) == -1 ||
+	    cf_setid(j->zone, cf_direct_zone(j)) == -1) {
+		j->rec[0] = j->zone[0] = '\0';
+		return 0;
+	}
+	j->zsrc = acct_get(j->cf->ctx->acct, "zone_id") ? ZS_CONFIG : ZS_STATE;
+	return 1;
+}
+
 /* PATCHes the record id kept in the state, in one request. Returns
- * OUT_PENDING when there is none, or when the API no longer knows it
- * (j->zone kept for the lookup that follows); else the outcome. */
+ * OUT_PENDING when the API no longer knows it (j->zone kept for the lookup
+ * that follows); else the outcome. */
 static enum outcome
 cf_direct(struct cfjob *j)
 {
-	const char	*rid = j->ch->ids ? kv_get(j->ch->ids, "record_id") :
-			    NULL;
-	const char	*zid = cf_direct_zone(j);
-	enum outcome	 out;
+	enum outcome out = cf_rec_write(j);
 
-	if (cf_setid(j->rec, rid) == -1 || cf_setid(j->zone, zid) == -1) {
-		j->rec[0] = j->zone[0] = '\0';
-		return OUT_PENDING;
-	}
-	j->zsrc = acct_get(j->cf->ctx->acct, "zone_id") ? ZS_CONFIG : ZS_STATE;
-	out = cf_rec_write(j, 1);
 	if (out == OUT_OK || !cf_stale(j->status))
 		return out;
 	log_debug("[%s] %s %s: record id %s refused (HTTP %ld); looking the "
@@ -667,6 +944,261 @@ cf_direct(struct cfjob *j)
 	    j->rec, j->status);
 	j->rec[0] = '\0';
 	return OUT_PENDING;
+}
+
+/* Sends the write of one job (S_DIRECT or S_WRITE) by itself. */
+static void
+cf_one(struct cfjob *j)
+{
+	enum outcome out;
+
+	if (j->step == S_WRITE) {
+		cf_done(j, cf_rec_write(j));
+		return;
+	}
+	out = cf_direct(j);
+	if (out == OUT_PENDING)
+		j->step = S_LOOKUP;
+	else
+		cf_done(j, out);
+}
+
+/*
+ * Batches: POST /zones/{zone}/dns_records/batch
+ * {"patches": [{"id", fields...}], "posts": [{record}]}, answered with
+ * {"result": {"patches": [records], "posts": [records]}}, the posts in the
+ * order sent. Cloudflare runs deletes, patches, puts, posts, in one
+ * transaction.
+ */
+
+/* Adds j's write to the batch body b; 0, or -1 when out of memory. */
+static int
+cf_batch_add(cJSON *b, const struct cfjob *j)
+{
+	const char	*key = j->rec[0] ? "patches" : "posts";
+	cJSON		*arr = cJSON_GetObjectItemCaseSensitive(b, key);
+	cJSON		*o = cf_body(j);
+
+	if (arr == NULL)
+		arr = cJSON_AddArrayToObject(b, key);
+	if (o == NULL || arr == NULL || (j->rec[0] &&
+	    cJSON_AddStringToObject(o, "id", j->rec) == NULL) ||
+	    !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns the batch body for jobs idx[0..k); NULL when out of memory. */
+static cJSON *
+cf_batch_body(const struct cfjob *jobs, const size_t *idx, size_t k)
+{
+	cJSON	*b = cJSON_CreateObject();
+	size_t	 i;
+
+	for (i = 0; b != NULL && i < k; i++)
+		if (cf_batch_add(b, &jobs[idx[i]]) == -1) {
+			cJSON_Delete(b);
+			b = NULL;
+		}
+	return b;
+}
+
+/* Returns the record with id id in the array arr, or NULL. */
+static const cJSON *
+cf_batch_find(const cJSON *arr, const char *id)
+{
+	const cJSON	*r;
+	const char	*rid;
+
+	cJSON_ArrayForEach(r, arr) {
+		rid = cJSON_IsObject(r) ? json_str(r, "id") : NULL;
+		if (rid != NULL && strcmp(rid, id) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* Settles each job of a batch that went through from its record in the
+ * reply: patches found by id, posts by position. */
+static void
+cf_batch_results(struct cfjob *jobs, const size_t *idx, size_t k,
+    const cJSON *doc)
+{
+	const cJSON	*res = cf_obj(doc, "result");
+	const cJSON	*patches = cJSON_GetObjectItemCaseSensitive(res,
+			    "patches");
+	const cJSON	*posts = cJSON_GetObjectItemCaseSensitive(res, "posts");
+	const cJSON	*post = cJSON_IsArray(posts) ? posts->child : NULL;
+	const cJSON	*r;
+	size_t		 i;
+
+	for (i = 0; i < k; i++) {
+		struct cfjob *j = &jobs[idx[i]];
+
+		if (j->rec[0] && cJSON_IsArray(patches))
+			r = cf_batch_find(patches, j->rec);
+		else if (j->rec[0])
+			r = NULL;
+		else {
+			r = post;
+			post = post ? post->next : NULL;
+		}
+		cf_done(j, cf_rec_check(j, "batch update", r));
+	}
+}
+
+/* Deals with a batch refused as a whole with out: 400/404 (maybe one bad
+ * or vanished record) sends each record alone; 403 on ids from the state
+ * sends them to the lookup; anything else counts for every record. */
+static void
+cf_batch_failed(struct cfjob *jobs, const size_t *idx, size_t k,
+    enum outcome out)
+{
+	struct cfjob	*lead = &jobs[idx[0]];
+	int		 alone = lead->status == 400 || lead->status == 404;
+	int		 relook = lead->status == 403 && lead->step == S_DIRECT;
+	size_t		 i;
+
+	if (alone || relook)
+		log_debug("[%s] batch of %zu refused (HTTP %ld); %s",
+		    lead->cf->ctx->acct->label, k, lead->status, alone ?
+		    "sending its records one by one" : "looking them up");
+	for (i = 0; i < k; i++) {
+		struct cfjob *j = &jobs[idx[i]];
+
+		if (alone)
+			cf_one(j);
+		else if (relook) {
+			j->rec[0] = '\0';
+			j->step = S_LOOKUP;
+		} else
+			cf_done_as(j, lead, out);
+	}
+}
+
+/* Sends the writes of jobs idx[0..k) (one zone, 2 <= k <= CF_BATCH_MAX)
+ * in one batch. */
+static void
+cf_batch(struct cfjob *jobs, const size_t *idx, size_t k)
+{
+	struct cfjob	*lead = &jobs[idx[0]];
+	struct buf	 u = BUF_INIT(CF_URL_MAX);
+	cJSON		*body = cf_batch_body(jobs, idx, k), *doc = NULL;
+	enum outcome	 out;
+
+	if (body == NULL || cf_url(lead, &u, lead->zone) == -1 ||
+	    buf_adds(&u, "/dns_records/batch") == -1)
+		out = cf_fail(lead, OUT_RETRY, "batch update", "out of memory");
+	else {
+		log_debug("[%s] %zu records of zone %s in one batch",
+		    lead->cf->ctx->acct->label, k, lead->zone);
+		out = cf_request(lead, "batch update", "POST", &u, body, &doc);
+	}
+	if (out == OUT_OK)
+		cf_batch_results(jobs, idx, k, doc);
+	else
+		cf_batch_failed(jobs, idx, k, out);
+	cJSON_Delete(doc);
+	cJSON_Delete(body);
+	buf_free(&u);
+}
+
+/* Sends the writes of a group of k jobs of one zone: alone when k is 1,
+ * else in batches of at most CF_BATCH_MAX. */
+static void
+cf_write_group(struct cfjob *jobs, const size_t *idx, size_t k)
+{
+	size_t off, m;
+
+	for (off = 0; off < k; off += m) {
+		m = k - off < CF_BATCH_MAX ? k - off : CF_BATCH_MAX;
+		if (m == 1)
+			cf_one(&jobs[idx[off]]);
+		else
+			cf_batch(jobs, idx + off, m);
+	}
+}
+
+/*
+ * The steps
+ */
+
+/* Clears every job's group mark. */
+static void
+cf_unmark(struct cfjob *jobs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jobs[i].mark = 0;
+}
+
+/* Collects into cf->idx the unmarked jobs from first on at first's step
+ * with first's zone (and type, when by_type), marking them; returns how
+ * many (at least 1). */
+static size_t
+cf_group(struct cf *cf, struct cfjob *jobs, size_t n, size_t first,
+    int by_type)
+{
+	const struct cfjob	*a = &jobs[first];
+	size_t			 i, k = 0;
+
+	for (i = first; i < n; i++) {
+		struct cfjob *b = &jobs[i];
+
+		if (b->mark || b->step != a->step ||
+		    strcmp(b->zone, a->zone) != 0 ||
+		    (by_type && b->ch->fam != a->ch->fam))
+			continue;
+		b->mark = 1;
+		cf->idx[k++] = i;
+	}
+	return k;
+}
+
+/* Sends the writes of every job at step (S_DIRECT or S_WRITE), grouped by
+ * zone. */
+static void
+cf_step_write(struct cf *cf, struct cfjob *jobs, size_t n, enum step step)
+{
+	size_t i, k;
+
+	cf_unmark(jobs, n);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].step != step || jobs[i].mark)
+			continue;
+		k = cf_group(cf, jobs, n, i, 0);
+		cf_write_group(jobs, cf->idx, k);
+	}
+}
+
+/* Finds the zone of every job to look up, then looks the records up: by
+ * name when alone in their zone and type, else by listing. */
+static void
+cf_step_lookup(struct cf *cf, struct cfjob *jobs, size_t n)
+{
+	enum outcome	out;
+	size_t		i, k;
+
+	for (i = 0; i < n; i++) {
+		if (jobs[i].step != S_LOOKUP || jobs[i].zone[0] != '\0')
+			continue;
+		out = cf_zone_find(&jobs[i]);
+		if (out != OUT_OK)
+			cf_done(&jobs[i], out);
+	}
+	cf_unmark(jobs, n);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].step != S_LOOKUP || jobs[i].mark)
+			continue;
+		k = cf_group(cf, jobs, n, i, 1);
+		if (k == 1)
+			cf_lookup1(&jobs[i]);
+		else
+			cf_list(jobs, cf->idx, k);
+	}
 }
 
 /* Stores the zone and record ids in the change for the state. */
@@ -683,34 +1215,51 @@ cf_save_ids(const struct cfjob *j)
 		    "memory", j->cf->ctx->acct->label, j->ch->name, j->type);
 }
 
-/* Brings one change to its address and sets its outcome. */
+/* Hands every job's outcome to its change, keeping the ids of those done
+ * and reporting the others. */
 static void
-cf_change(struct cf *cf, struct change *ch)
+cf_settle(struct cf *cf, struct cfjob *jobs, size_t n)
 {
-	struct cfjob	 j;
-	enum outcome	 out;
+	const char	*label = cf->ctx->acct->label;
+	size_t		 i, waiting = 0;
 
-	memset(&j, 0, sizeof(j));
-	j.cf = cf;
-	j.ch = ch;
-	j.type = ch->fam == 6 ? "AAAA" : "A";
-	j.ttl = -1;
-	j.proxied = -1;
+	for (i = 0; i < n; i++) {
+		struct cfjob *j = &jobs[i];
+
+		if (j->step != S_DONE)	/* cannot happen; never report OK */
+			cf_done(j, cf_fail(j, OUT_RETRY, "update", "not done"));
+		if (j->out == OUT_OK)
+			cf_save_ids(j);
+		else if (j->halted)
+			waiting++;
+		else
+			log_err("[%s] %s %s: %s", label, j->ch->name, j->type,
+			    j->err);
+		j->ch->out = j->out;
+	}
+	if (waiting > 0)
+		log_warn("[%s] rate limited: leaving %zu more record(s) for the "
+		    "next run", label, waiting);
+}
+
+/* Prepares the job of one change: where it starts. */
+static void
+cf_job_init(struct cf *cf, struct cfjob *j, struct change *ch)
+{
+	memset(j, 0, sizeof(*j));
+	j->cf = cf;
+	j->ch = ch;
+	j->type = ch->fam == 6 ? "AAAA" : "A";
+	j->out = OUT_PENDING;
+	j->ttl = -1;
+	j->proxied = -1;
 	if (ch->fam != 4 && ch->fam != 6)
-		out = cf_fail(&j, OUT_BADREQ, "update", "address family %d",
-		    ch->fam);
-	else if (ch->verify)
-		out = OUT_PENDING;	/* verify: look it up, never write blind */
+		cf_done(j, cf_fail(j, OUT_BADREQ, "update",
+		    "address family %d", ch->fam));
+	else if (ch->verify)	/* look it up, never write blind */
+		j->step = S_LOOKUP;
 	else
-		out = cf_direct(&j);
-	if (out == OUT_PENDING)
-		out = cf_lookup(&j);
-	if (out == OUT_OK)
-		cf_save_ids(&j);
-	else
-		log_err("[%s] %s %s: %s", cf->ctx->acct->label, ch->name,
-		    j.type, j.err);
-	ch->out = out;
+		j->step = cf_direct_ids(j) ? S_DIRECT : S_LOOKUP;
 }
 
 /*
@@ -785,6 +1334,7 @@ cf_init(struct cf *cf, const struct pctx *ctx)
 
 	memset(cf, 0, sizeof(*cf));
 	cf->ctx = ctx;
+	cf->halt = OUT_PENDING;
 	buf_init(&cf->auth, 4096);
 	cf->base = provider_base(ctx);
 	cf->baselen = strlen(cf->base);
@@ -804,30 +1354,34 @@ cf_init(struct cf *cf, const struct pctx *ctx)
 	return OUT_OK;
 }
 
-/* Brings every change to its address, one after the other over the same
- * connection; once told to slow down, the rest wait for the next run. */
+/* Brings every change to its address: direct writes, lookups, writes. */
 static void
 cf_update(const struct pctx *ctx, struct change *ch, size_t n)
 {
 	struct cf	 cf;
+	struct cfjob	*jobs = NULL;
 	enum outcome	 out = cf_init(&cf, ctx);
 	size_t		 i;
 
-	if (out != OUT_OK)
+	if (out == OUT_OK && ((jobs = calloc(n ? n : 1, sizeof(*jobs))) ==
+	    NULL || (cf.idx = calloc(n ? n : 1, sizeof(size_t))) == NULL)) {
+		snprintf(cf.err, sizeof(cf.err), "cloudflare: out of memory");
+		out = OUT_RETRY;
+	}
+	if (out != OUT_OK) {
 		log_err("[%s] %s", ctx->acct->label, cf.err);
-	for (i = 0; i < n && out == OUT_OK; i++) {
-		cf_change(&cf, &ch[i]);
-		if (ch[i].out == OUT_RATELIMIT && i + 1 < n) {
-			out = OUT_RATELIMIT;
-			log_warn("[%s] rate limited: leaving %zu more record(s) "
-			    "for the next run", ctx->acct->label, n - i - 1);
-		}
+		for (i = 0; i < n; i++)
+			ch[i].out = out;
+	} else {
+		for (i = 0; i < n; i++)
+			cf_job_init(&cf, &jobs[i], &ch[i]);
+		cf_step_write(&cf, jobs, n, S_DIRECT);
+		cf_step_lookup(&cf, jobs, n);
+		cf_step_write(&cf, jobs, n, S_WRITE);
+		cf_settle(&cf, jobs, n);
 	}
-	for (; i < n; i++) {
-		ch[i].out = out;
-		if (out == OUT_RATELIMIT)
-			ch[i].retry_after = ch[i - 1].retry_after;
-	}
+	free(cf.idx);
+	free(jobs);
 	buf_free(&cf.auth);
 }
 

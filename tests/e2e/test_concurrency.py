@@ -38,6 +38,7 @@ def test_dead_ipv6_source_does_not_delay_ipv4(world, echo6):
     assert r.code == 0, r
     assert r.elapsed < 8, r
     assert echo6.total() == 0
+    assert world.cf.content(HOME) == ADDR4
 
 
 def _start(world, *args):

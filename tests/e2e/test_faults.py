@@ -15,6 +15,7 @@ def primed(world, timeout="5", **general):
     world.config(general=dict(timeout=timeout, **general))
     r = world.run()
     assert r.code == 0, r
+    assert world.published(HOME) == ADDR4 and world.published(NAS) == ADDR4
     world.cf.reset_log()
     world.echo.address = ADDR4_C
     return world.state_bytes()
@@ -269,8 +270,7 @@ def test_source_http_error_status(world):
 
 def test_failed_record_stays_pending(world):
     primed(world)
-    nas_id = world.cf.find(NAS)[0]["id"]
-    world.cf.fault(status=500, path=nas_id)
+    world.cf.refuse(NAS)
     r = world.run()
     assert r.code == 1, r
     assert world.cf.content(HOME) == ADDR4_C

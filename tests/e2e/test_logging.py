@@ -2,7 +2,7 @@
 
 import re
 
-from e2e_util import ADDR4_B, ADDR4_C
+from e2e_util import ADDR4, ADDR4_B, ADDR4_C
 
 HOME = "home.example.com"
 PRIO = re.compile(r"^<([0-7])>")
@@ -11,6 +11,7 @@ PRIO = re.compile(r"^<([0-7])>")
 def test_quiet_without_change_prints_nothing(world):
     world.config()
     assert world.run().code == 0
+    assert world.published(HOME) == ADDR4
     r = world.run("-q")
     assert r.code == 0, r
     assert r.out == "" and r.err == "", r
@@ -23,6 +24,7 @@ def test_quiet_with_change_prints_nothing(world):
     r = world.run("-q")
     assert r.code == 0, r
     assert r.err == "", r
+    assert world.cf.content(HOME) == ADDR4_C
 
 
 def test_quiet_failure_prints_errors_only(world):

@@ -73,6 +73,7 @@ def test_token_file_verbose(world, token):
     world.config(account={"token": None, "token_file": str(f)})
     r = world.run("-v")
     assert r.code == 0, r
+    assert world.cf.content(HOME) == ADDR4
     leaks(world, r, token)
 
 

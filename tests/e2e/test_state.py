@@ -1,10 +1,8 @@
 """The state file: corrupt input is reported and repaired; format."""
 
-import os
-
 import pytest
 
-from e2e_util import ADDR4, ADDR4_B, rec_section, write_file
+from e2e_util import ADDR4, ADDR4_B, rec_section
 
 HOME, NAS = "home.example.com", "nas.example.com"
 

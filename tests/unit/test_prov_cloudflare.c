@@ -697,17 +697,20 @@ test_several(void)
 	fake_http_push(200, ENV_LIST("{\"id\":\"zid9\",\"name\":"
 	    "\"home.example.com\"}"), -1);
 	fake_http_push(200, ENV_LIST(""), -1);
-	fake_http_push(200, ENV_OK("{\"id\":\"r4\"}"), -1);
 	fake_http_push(200, ENV_LIST("{\"id\":\"r6\",\"content\":\""
 	    "2001:DB8::7\",\"ttl\":1,\"proxied\":false}"), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"r4\"}"), -1);
 	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
 	mkchange(&c[1], "home.example.com", 6, ADDR6, &ids2);
 	run(c, 2);
 	CHECK(c[0].out == OUT_OK);
 	CHECK(c[1].out == OUT_OK);
 	CHECK(fake_http_count() == 4);	/* AAAA: no zone lookup, no write */
-	CHECK_STR(url(3), BASE "/zones/zid9/dns_records?type=AAAA"
+	/* every lookup comes before the writes; one type each: by name */
+	CHECK_STR(url(2), BASE "/zones/zid9/dns_records?type=AAAA"
 	    "&name=home.example.com");
+	CHECK_STR(method(3), "POST");
+	CHECK_STR(url(3), BASE "/zones/zid9/dns_records");
 	CHECK_STR(kv_get(&ids2, "record_id"), "r6");
 }
 
@@ -743,6 +746,581 @@ test_server_text(void)
 	CHECK_STR(url(0), "http://127.0.0.1:9/cf/zones/zid1/dns_records"
 	    "?type=A&name=home.example.com");
 	acct.endpoint = NULL;
+}
+
+/*
+ * Batches and listings
+ */
+
+#define NBIG	450
+
+static struct change	 big[NBIG];
+static struct kv	 bigids[NBIG];
+static char		 bignames[NBIG][40];
+
+/* Makes n changes "hN.example.com" -> ADDR4; with ids from the state
+ * (record "ridN", zone zid) unless zid is NULL; verify as given. */
+static void
+mkbig(size_t n, const char *zid, int verify)
+{
+	char	rid[32];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		kv_free(&bigids[i]);
+		snprintf(bignames[i], sizeof(bignames[i]), "h%zu.example.com",
+		    i);
+		mkchange(&big[i], bignames[i], 4, ADDR4, &bigids[i]);
+		big[i].verify = verify;
+		big[i].old = "198.51.100.1";
+		if (zid == NULL)
+			continue;
+		snprintf(rid, sizeof(rid), "rid%zu", i);
+		kv_set(&bigids[i], "record_id", rid);
+		kv_set(&bigids[i], "zone_id", zid);
+	}
+}
+
+/* Appends one record object in the API's shape to b. */
+static void
+add_rec(struct buf *b, const char *id, const char *name, const char *type,
+    const char *content)
+{
+	buf_printf(b, "{\"id\":\"%s\",\"zone_id\":\"zid\",\"name\":\"%s\","
+	    "\"type\":\"%s\",\"content\":\"%s\",\"proxiable\":true,"
+	    "\"proxied\":false,\"ttl\":1,\"comment\":null,\"tags\":[]}", id,
+	    name, type, content);
+}
+
+/* Queues a batch reply whose patches are records ridFIRST..ridFIRST+n-1
+ * of big[] holding ADDR4 (no posts). */
+static void
+push_batch_ok(size_t first, size_t n)
+{
+	struct buf	b = BUF_INIT(0);
+	char		rid[32];
+	size_t		i;
+
+	buf_adds(&b, "{\"success\":true,\"errors\":[],\"messages\":[],"
+	    "\"result\":{\"deletes\":[],\"patches\":[");
+	for (i = first; i < first + n; i++) {
+		snprintf(rid, sizeof(rid), "rid%zu", i);
+		if (i > first)
+			buf_adds(&b, ",");
+		add_rec(&b, rid, bignames[i], "A", ADDR4);
+	}
+	buf_adds(&b, "],\"puts\":[],\"posts\":[]}}");
+	fake_http_push(200, buf_str(&b), -1);
+	buf_free(&b);
+}
+
+/* Returns o[k] when it is an array, else NULL. */
+static const cJSON *
+jarr(const cJSON *o, const char *k)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsArray(it) ? it : NULL;
+}
+
+/* Checks that request i is a batch for zone zid holding npatch patches
+ * and npost posts, and nothing else. */
+static void
+check_batch(size_t i, const char *zid, int npatch, int npost)
+{
+	char	 want[256];
+	cJSON	*b = body(i);
+
+	snprintf(want, sizeof(want), BASE "/zones/%s/dns_records/batch", zid);
+	CHECK_STR(method(i), "POST");
+	CHECK_STR(url(i), want);
+	check_auth(i, 1);
+	CHECK(b != NULL && cJSON_IsObject(b));
+	CHECK(cJSON_GetArraySize(b) == (npatch > 0) + (npost > 0));
+	CHECK(cJSON_GetArraySize(jarr(b, "patches")) == npatch);
+	CHECK(cJSON_GetArraySize(jarr(b, "posts")) == npost);
+	CHECK(npatch > 0 || jarr(b, "patches") == NULL);
+	CHECK(npost > 0 || jarr(b, "posts") == NULL);
+	CHECK(jarr(b, "deletes") == NULL && jarr(b, "puts") == NULL);
+	cJSON_Delete(b);
+}
+
+/* Records with ids in the state: one batch of PATCHes by id. */
+static void
+test_batch_direct(void)
+{
+	cJSON		*b;
+	const cJSON	*p;
+	size_t		 i;
+
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidB", 0);
+	/* the reply lists them in another order: matched by id */
+	fake_http_push(200, ENV_OK("{\"patches\":["
+	    "{\"id\":\"rid2\",\"name\":\"h2.example.com\",\"type\":\"A\","
+	    "\"content\":\"" ADDR4 "\"},{\"id\":\"rid0\",\"content\":\""
+	    ADDR4 "\"},{\"id\":\"rid1\"}],\"posts\":[]}"), -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 1);
+	check_batch(0, "zidB", 3, 0);
+	b = body(0);
+	i = 0;
+	cJSON_ArrayForEach(p, jarr(b, "patches")) {
+		char rid[32];
+
+		snprintf(rid, sizeof(rid), "rid%zu", i++);
+		CHECK_STR(jstr(p, "id"), rid);
+		CHECK_STR(jstr(p, "content"), ADDR4);
+		CHECK(cJSON_GetArraySize(p) == 2);
+	}
+	cJSON_Delete(b);
+	for (i = 0; i < 3; i++) {
+		CHECK(big[i].out == OUT_OK);
+		CHECK_STR(kv_get(&bigids[i], "zone_id"), "zidB");
+	}
+	CHECK_STR(kv_get(&bigids[2], "record_id"), "rid2");
+	CHECK(!logged("error"));
+
+	/* configured ttl and proxied travel with each blind PATCH */
+	setup(NULL, NULL, 300, "no");
+	mkbig(2, "zidB", 0);
+	push_batch_ok(0, 2);
+	run(big, 2);
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+	b = body(0);
+	p = cJSON_GetArrayItem(jarr(b, "patches"), 1);
+	CHECK_STR(jstr(p, "id"), "rid1");
+	CHECK(jnum(p, "ttl") == 300);
+	CHECK(jbool(p, "proxied") == 0);
+	CHECK(cJSON_GetArraySize(p) == 4);
+	cJSON_Delete(b);
+
+	/* two zones: a batch for the pair, a plain PATCH for the single */
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidB", 0);
+	kv_set(&bigids[1], "zone_id", "zidC");
+	fake_http_push(200, ENV_OK("{\"patches\":[{\"id\":\"rid0\"},"
+	    "{\"id\":\"rid2\"}]}"), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid1\"}"), -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 2);
+	check_batch(0, "zidB", 2, 0);
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zidC/dns_records/rid1");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK &&
+	    big[2].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[1], "zone_id"), "zidC");
+}
+
+/* No batch holds more than 200 writes. */
+static void
+test_batch_cap(void)
+{
+	size_t i, ok = 0;
+
+	setup("zidK", NULL, -1, NULL);
+	mkbig(NBIG, NULL, 0);
+	for (i = 0; i < NBIG; i++) {
+		char rid[32];
+
+		snprintf(rid, sizeof(rid), "rid%zu", i);
+		kv_set(&bigids[i], "record_id", rid);
+	}
+	push_batch_ok(0, 200);
+	push_batch_ok(200, 200);
+	push_batch_ok(400, 50);
+	run(big, NBIG);
+	CHECK(fake_http_count() == 3);
+	check_batch(0, "zidK", 200, 0);
+	check_batch(1, "zidK", 200, 0);
+	check_batch(2, "zidK", 50, 0);
+	for (i = 0; i < NBIG; i++)
+		ok += big[i].out == OUT_OK;
+	CHECK(ok == NBIG);
+
+	/* 201: a full batch, then the last one alone */
+	setup("zidK", NULL, -1, NULL);
+	for (i = 0; i < 201; i++) {
+		char rid[32];
+
+		snprintf(rid, sizeof(rid), "rid%zu", i);
+		mkchange(&big[i], bignames[i], 4, ADDR4, &bigids[i]);
+		kv_set(&bigids[i], "record_id", rid);
+	}
+	push_batch_ok(0, 200);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid200\"}"), -1);
+	run(big, 201);
+	CHECK(fake_http_count() == 2);
+	check_batch(0, "zidK", 200, 0);
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zidK/dns_records/rid200");
+	CHECK(big[200].out == OUT_OK && big[0].out == OUT_OK);
+}
+
+/* A batch refused for trouble that is not about one record: every record
+ * gets that outcome, with no request more. */
+static void
+test_batch_atomic(void)
+{
+	static const struct {
+		long		 status;
+		const char	*body;
+		long		 retry_after;
+		enum outcome	 want;
+	} cases[] = {
+		{ 500, "<html>oops</html>", -1, OUT_RETRY },
+		{ 503, "", 40, OUT_RETRY },
+		{ 429, ENV_ERR(971, "Please wait"), 25, OUT_RATELIMIT },
+		{ 401, ENV_ERR(10000, "Authentication error"), -1, OUT_AUTH },
+		{ 200, ENV_ERR(1000, "Something went wrong"), -1, OUT_RETRY },
+		{ 200, "not json", -1, OUT_RETRY },
+	};
+	size_t	i, k;
+	char	rid[32];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(NULL, NULL, -1, NULL);
+		mkbig(3, "zidA", 0);
+		fake_http_push(cases[i].status, cases[i].body,
+		    cases[i].retry_after);
+		run(big, 3);
+		CHECK(fake_http_count() == 1);
+		for (k = 0; k < 3; k++) {
+			CHECK(big[k].out == cases[i].want);
+			CHECK(big[k].retry_after == (cases[i].retry_after > 0 ?
+			    cases[i].retry_after : 0));
+			snprintf(rid, sizeof(rid), "rid%zu", k);
+			CHECK_STR(kv_get(&bigids[k], "record_id"), rid);
+		}
+		CHECK(logged("batch update failed"));
+		CHECK(logged("h2.example.com"));
+	}
+}
+
+/* A batch refused as a whole for one bad record: the records go one by
+ * one, so the others are done. */
+static void
+test_batch_fallback(void)
+{
+	cJSON *b;
+
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidF", 0);
+	fake_http_push(400, ENV_ERR(1004, "DNS Validation Error"), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid0\"}"), -1);
+	fake_http_push(400, ENV_ERR(9005, "Content for A record is invalid"),
+	    -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid2\"}"), -1);
+	/* a 400 on a remembered id may mean a stale id: looked up, and
+	 * written once more */
+	fake_http_push(200, ENV_LIST("{\"id\":\"rid1\",\"name\":"
+	    "\"h1.example.com\",\"content\":\"198.51.100.1\"}"), -1);
+	fake_http_push(400, ENV_ERR(9005, "Content for A record is invalid"),
+	    -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 6);
+	check_batch(0, "zidF", 3, 0);
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zidF/dns_records/rid0");
+	CHECK_STR(url(2), BASE "/zones/zidF/dns_records/rid1");
+	CHECK_STR(url(3), BASE "/zones/zidF/dns_records/rid2");
+	CHECK_STR(url(4), BASE "/zones/zidF/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(url(5), BASE "/zones/zidF/dns_records/rid1");
+	b = body(2);
+	CHECK_STR(jstr(b, "content"), ADDR4);
+	cJSON_Delete(b);
+	CHECK(big[0].out == OUT_OK);
+	CHECK(big[1].out == OUT_BADREQ);
+	CHECK(big[2].out == OUT_OK);
+	CHECK(logged("h1.example.com A: cloudflare: record update failed: "
+	    "Content for A record is invalid"));
+	CHECK(!logged("h0.example.com A: cloudflare"));
+
+	/* 404: one record went; alone it is looked up and created again */
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidF", 0);
+	fake_http_push(404, ENV_ERR(81044, "Record does not exist."), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid0\"}"), -1);
+	fake_http_push(404, ENV_ERR(81044, "Record does not exist."), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid2\"}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"ridNew\",\"name\":"
+	    "\"h1.example.com\",\"type\":\"A\",\"content\":\"" ADDR4 "\"}"),
+	    -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 6);
+	CHECK_STR(url(4), BASE "/zones/zidF/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(method(5), "POST");
+	CHECK_STR(url(5), BASE "/zones/zidF/dns_records");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK &&
+	    big[2].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[1], "record_id"), "ridNew");
+	CHECK(!logged("error"));
+
+	/* told to slow down while going one by one: the rest wait */
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidF", 0);
+	fake_http_push(400, ENV_ERR(1004, "DNS Validation Error"), -1);
+	fake_http_push(429, ENV_ERR(971, "Please wait"), 9);
+	run(big, 3);
+	CHECK(fake_http_count() == 2);
+	CHECK(big[0].out == OUT_RATELIMIT && big[1].out == OUT_RATELIMIT &&
+	    big[2].out == OUT_RATELIMIT);
+	CHECK(big[2].retry_after == 9);
+	CHECK(logged("leaving 2 more record(s)"));
+
+	/* 403 on ids from the state: looked up (the zone may have gone) */
+	setup(NULL, "example.com", -1, NULL);
+	mkbig(2, "zidOld", 0);
+	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
+	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidNew\",\"name\":"
+	    "\"example.com\"}"), -1);
+	fake_http_push(200, "{\"success\":true,\"result\":["
+	    "{\"id\":\"rid0\",\"name\":\"h0.example.com\",\"type\":\"A\","
+	    "\"content\":\"" ADDR4 "\"},{\"id\":\"rid1\",\"name\":"
+	    "\"h1.example.com\",\"type\":\"A\",\"content\":\"198.51.100.1\"}],"
+	    "\"result_info\":{\"page\":1,\"total_pages\":1}}", -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid1\",\"content\":\"" ADDR4
+	    "\"}"), -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 5);
+	check_batch(0, "zidOld", 2, 0);
+	CHECK_STR(url(1), BASE "/zones/zidOld/dns_records?type=A"
+	    "&per_page=1000&page=1");
+	CHECK_STR(url(2), BASE "/zones?name=example.com");
+	CHECK_STR(url(3), BASE "/zones/zidNew/dns_records?type=A"
+	    "&per_page=1000&page=1");
+	CHECK_STR(method(4), "PATCH");
+	CHECK_STR(url(4), BASE "/zones/zidNew/dns_records/rid1");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[0], "zone_id"), "zidNew");
+	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "zidNew");
+}
+
+/* A batch that went through but whose reply lacks a record, or shows
+ * another address: only that record failed. */
+static void
+test_batch_partial_reply(void)
+{
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidP", 0);
+	fake_http_push(200, ENV_OK("{\"patches\":[{\"id\":\"rid0\","
+	    "\"content\":\"" ADDR4 "\"},{\"id\":\"rid2\",\"content\":"
+	    "\"198.51.100.9\"}]}"), -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 1);
+	CHECK(big[0].out == OUT_OK);
+	CHECK(big[1].out == OUT_RETRY);
+	CHECK(big[2].out == OUT_RETRY);
+	CHECK(logged("h1.example.com A: cloudflare: batch update failed: "
+	    "unexpected reply (no record)"));
+	CHECK(logged("h2.example.com A: cloudflare: batch update failed: "
+	    "unexpected reply (record holds another address)"));
+
+	/* no result object at all */
+	setup(NULL, NULL, -1, NULL);
+	mkbig(2, "zidP", 0);
+	fake_http_push(200, ENV_OK("[]"), -1);
+	run(big, 2);
+	CHECK(big[0].out == OUT_RETRY && big[1].out == OUT_RETRY);
+}
+
+/* First run: one zone lookup, one listing of the zone's A records matched
+ * by name here, one batch of what differs or is missing. */
+static void
+test_first_run_listing(void)
+{
+	struct buf	 l = BUF_INIT(0);
+	cJSON		*b;
+	const cJSON	*p;
+	size_t		 i;
+
+	setup(NULL, "example.com", -1, NULL);
+	mkbig(4, NULL, 0);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidL\",\"name\":"
+	    "\"example.com\"}"), -1);
+	buf_adds(&l, "{\"success\":true,\"errors\":[],\"result\":[");
+	add_rec(&l, "rOther", "other.example.com", "A", "192.0.2.1");
+	buf_adds(&l, ",");
+	add_rec(&l, "rid0", "H0.Example.com", "A", ADDR4);	/* current */
+	buf_adds(&l, ",");
+	add_rec(&l, "rid1", "h1.example.com", "A", "198.51.100.1");
+	buf_adds(&l, ",");
+	add_rec(&l, "rAAAA", "h2.example.com", "AAAA", "2001:db8::1");
+	buf_adds(&l, ",");
+	add_rec(&l, "rid3", "h3.example.com", "A", "198.51.100.1");
+	buf_adds(&l, "],\"result_info\":{\"page\":1,\"per_page\":1000,"
+	    "\"count\":5,\"total_count\":5,\"total_pages\":1}}");
+	fake_http_push(200, buf_str(&l), -1);
+	fake_http_push(200, ENV_OK("{\"patches\":[{\"id\":\"rid3\"},"
+	    "{\"id\":\"rid1\",\"content\":\"" ADDR4 "\"}],\"posts\":[{"
+	    "\"id\":\"ridNew2\",\"name\":\"h2.example.com\",\"type\":\"A\","
+	    "\"content\":\"" ADDR4 "\"}]}"), -1);
+	run(big, 4);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(url(0), BASE "/zones?name=example.com");
+	CHECK_STR(method(1), "GET");
+	CHECK_STR(url(1), BASE "/zones/zidL/dns_records?type=A&per_page=1000"
+	    "&page=1");
+	check_auth(1, 0);
+	check_batch(2, "zidL", 2, 1);
+	b = body(2);
+	p = cJSON_GetArrayItem(jarr(b, "patches"), 0);
+	CHECK_STR(jstr(p, "id"), "rid1");
+	CHECK_STR(jstr(p, "content"), ADDR4);
+	CHECK(cJSON_GetArraySize(p) == 2);	/* only what differs */
+	p = cJSON_GetArrayItem(jarr(b, "posts"), 0);
+	CHECK_STR(jstr(p, "type"), "A");
+	CHECK_STR(jstr(p, "name"), "h2.example.com");
+	CHECK_STR(jstr(p, "content"), ADDR4);
+	CHECK(jnum(p, "ttl") == 1);
+	CHECK(jbool(p, "proxied") == 0);
+	CHECK(jstr(p, "id") == NULL);
+	cJSON_Delete(b);
+	for (i = 0; i < 4; i++) {
+		CHECK(big[i].out == OUT_OK);
+		CHECK_STR(kv_get(&bigids[i], "zone_id"), "zidL");
+	}
+	CHECK_STR(kv_get(&bigids[0], "record_id"), "rid0");
+	CHECK_STR(kv_get(&bigids[2], "record_id"), "ridNew2");
+	CHECK_STR(kv_get(&bigids[3], "record_id"), "rid3");
+	CHECK(!logged("error"));
+	buf_free(&l);
+
+	/* the same batch refused: each write alone */
+	setup("zidL", NULL, -1, NULL);
+	mkbig(2, NULL, 0);
+	fake_http_push(200, ENV_LIST(REC("rid0", "198.51.100.1", 1, "false")),
+	    -1);		/* name home.example.com: matches neither */
+	fake_http_push(400, ENV_ERR(1004, "DNS Validation Error"), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"n0\"}"), -1);
+	fake_http_push(500, "", -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 4);
+	check_batch(1, "zidL", 0, 2);
+	CHECK_STR(method(2), "POST");
+	CHECK_STR(url(2), BASE "/zones/zidL/dns_records");
+	CHECK_STR(method(3), "POST");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_RETRY);
+	CHECK_STR(kv_get(&bigids[0], "record_id"), "n0");
+	CHECK(kv_get(&bigids[1], "record_id") == NULL);
+}
+
+/* Queues listing page page of total holding record ridN for name hN when
+ * n is given (else a record of another name). */
+static void
+push_page(int page, int total, long n)
+{
+	struct buf	b = BUF_INIT(0);
+	char		rid[32], name[48];
+
+	if (n >= 0) {
+		snprintf(rid, sizeof(rid), "rid%ld", n);
+		snprintf(name, sizeof(name), "h%ld.example.com", n);
+	} else {
+		snprintf(rid, sizeof(rid), "x%d", page);
+		snprintf(name, sizeof(name), "x%d.example.com", page);
+	}
+	buf_adds(&b, "{\"success\":true,\"result\":[");
+	add_rec(&b, rid, name, "A", ADDR4);
+	buf_printf(&b, "],\"result_info\":{\"page\":%d,\"total_pages\":%d}}",
+	    page, total);
+	fake_http_push(200, buf_str(&b), -1);
+	buf_free(&b);
+}
+
+/* A listing is read page by page until every record is found; one cut
+ * short leaves the rest to a lookup by name. */
+static void
+test_listing_pages(void)
+{
+	int i;
+
+	setup("zidQ", NULL, -1, NULL);
+	mkbig(2, NULL, 1);		/* verify: never written blind */
+	push_page(1, 3, 1);
+	push_page(2, 3, 0);
+	run(big, 2);
+	CHECK(fake_http_count() == 2);	/* page 3 not needed */
+	CHECK_STR(url(1), BASE "/zones/zidQ/dns_records?type=A&per_page=1000"
+	    "&page=2");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[1], "record_id"), "rid1");
+
+	/* 25 pages: 20 read, then h1 is asked for by name */
+	setup("zidQ", NULL, -1, NULL);
+	mkbig(2, NULL, 1);
+	push_page(1, 25, 0);
+	for (i = 2; i <= 20; i++)
+		push_page(i, 25, -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"n1\"}"), -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 22);
+	CHECK_STR(url(19), BASE "/zones/zidQ/dns_records?type=A&per_page=1000"
+	    "&page=20");
+	CHECK_STR(url(20), BASE "/zones/zidQ/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(method(21), "POST");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+
+	/* no result_info: a short page is the last */
+	setup("zidQ", NULL, -1, NULL);
+	mkbig(2, NULL, 1);
+	fake_http_push(200, ENV_LIST("{\"id\":\"rid0\",\"name\":"
+	    "\"h0.example.com\",\"type\":\"A\",\"content\":\"" ADDR4 "\"}"), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"n1\"}"), -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(method(1), "POST");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+
+	/* a listing that fails fails the whole group */
+	setup("zidQ", NULL, -1, NULL);
+	mkbig(3, NULL, 1);
+	fake_http_push(500, "", 7);
+	run(big, 3);
+	CHECK(fake_http_count() == 1);
+	CHECK(big[0].out == OUT_RETRY && big[2].out == OUT_RETRY);
+	CHECK(big[2].retry_after == 7);
+	CHECK(logged("h2.example.com A: cloudflare: record listing failed"));
+}
+
+/* Verify: records with ids are looked up, not written blind; only those
+ * that differ are written. */
+static void
+test_verify_many(void)
+{
+	struct buf	b = BUF_INIT(0);
+	cJSON		*bd;
+
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidV", 1);
+	kv_set(&cache, "zone_id.example.com", "zidV");
+	buf_adds(&b, "{\"success\":true,\"result\":[");
+	add_rec(&b, "rid0", "h0.example.com", "A", ADDR4);
+	buf_adds(&b, ",");
+	add_rec(&b, "rid1", "h1.example.com", "A", "198.51.100.1");
+	buf_adds(&b, ",");
+	add_rec(&b, "rid2", "h2.example.com", "A", ADDR4);
+	buf_adds(&b, "]}");
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(200, ENV_OK("{\"id\":\"rid1\"}"), -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), BASE "/zones/zidV/dns_records?type=A&per_page=1000"
+	    "&page=1");
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zidV/dns_records/rid1");
+	bd = body(1);
+	CHECK(cJSON_GetArraySize(bd) == 1);
+	cJSON_Delete(bd);
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK &&
+	    big[2].out == OUT_OK);
+	buf_free(&b);
 }
 
 /* Stops http_multi after the first request. */
@@ -838,6 +1416,14 @@ main(void)
 	test_write_errors();
 	test_several();
 	test_server_text();
+	test_batch_direct();
+	test_batch_cap();
+	test_batch_atomic();
+	test_batch_fallback();
+	test_batch_partial_reply();
+	test_first_run_listing();
+	test_listing_pages();
+	test_verify_many();
 
 	CHECK(all_log.len > 0);			/* the capture worked */
 	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
@@ -849,6 +1435,8 @@ main(void)
 	kv_free(&cache);
 	kv_free(&ids);
 	kv_free(&ids2);
+	for (size_t i = 0; i < NBIG; i++)
+		kv_free(&bigids[i]);
 	buf_free(&last_log);
 	buf_free(&all_log);
 	T_END("test_prov_cloudflare");
