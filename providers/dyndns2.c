@@ -239,6 +239,11 @@ dd_judge(const struct dd *d, struct pslot *const *s, size_t k,
 			presult_set(&res[i].p, OUT_RETRY, 0, "no reply line "
 			    "for this hostname (HTTP %ld)", resp->status);
 	}
+	/* "good" under an error status (a proxy, a failing back end) is not
+	 * trusted: the next run asks again and hears "nochg" if it held. */
+	for (i = 0; i < k && resp->status / 100 != 2; i++)
+		if (res[i].p.out == OUT_OK)
+			dd_judge_status(d, resp, &res[i]);
 	for (i = 0; i < k; i++)
 		if (provider_wait(res[i].p.out, resp->retry_after) >
 		    res[i].p.wait)

@@ -274,6 +274,20 @@ test_http(void)
 	CHECK(ch[0].out == OUT_RETRY);
 	CHECK(fake_logged("empty reply"));
 
+	/* "good" under an error status is not taken for success. */
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(429, "good " A4, 60);
+	run(1);
+	CHECK(ch[0].out == OUT_RATELIMIT);
+	CHECK(ch[0].retry_after == 60);
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, A4);
+	fake_http_push(502, "good " A4, -1);
+	run(1);
+	CHECK(ch[0].out == OUT_RETRY);
+	CHECK(fake_logged("HTTP 502"));
+
 	setup(&provider_dyndns2);
 	mk(0, "home.example.com", 4, A4);
 	fake_http_push_fail("connection refused");
