@@ -717,8 +717,10 @@ load_account(struct loader *L, struct config *c, const struct section *s,
 		    s->name);
 		return;
 	}
-	if (expand(L, s, pv, &name) == -1)
+	if (expand(L, s, pv, &name) == -1) {
+		buf_free(&name);
 		return;
+	}
 	a->prov = provider_find(buf_str(&name));
 	if (a->prov == NULL)
 		lerror(L, pv->line, "[%s] provider: unknown provider \"%s\"",

@@ -578,6 +578,16 @@ test_expand_provider(void)
 	    "${DDNS_T_PROV}\ntoken = t0k3n\nrecords = a.example.com\n") == 0);
 	CHECK(nerr_is(0));				/* regression */
 	config_free(&c);
+
+	/* Found by fuzz_config: a provider naming an unset variable leaked
+	 * the half-expanded name (LeakSanitizer, make check-asan). */
+	unsetenv("DDNS_T_UNSET");
+	CHECK(load(&c, "[general]\nipv6 = off\n[home]\nprovider = "
+	    "cloud${DDNS_T_UNSET}\ntoken = t0k3n\nrecords = a.example.com\n")
+	    == -1);
+	CHECK(has(4, "[home] provider: environment variable DDNS_T_UNSET is "
+	    "not set"));
+	config_free(&c);
 }
 
 static void
