@@ -31,6 +31,12 @@
 #include "provider.h"
 
 #define DD_MAX_HOSTS	20		/* hostnames per request (the spec's cap) */
+/* Requests of one account in flight at once. No service documents a limit
+ * on concurrent requests; they block clients that update too often
+ * ("abuse"), which counts updates, not connections. 4 carries 80 hostnames
+ * in one round trip, and after a reply that says to wait at most 3 more
+ * were already on their way (none starts after it). */
+#define DD_PARALLEL	4
 #define DD_URL_MAX	8192		/* one request URL */
 #define DD_REPLY_MAX	((size_t)64 << 10)	/* one reply body */
 #define DD_LINE_MAX	160		/* one reply line, as quoted */
@@ -117,6 +123,26 @@ static const struct dd_code dd_codes[] = {
 	{ "911", OUT_RETRY, DD_WAIT_SERVER, 1, "the service has a problem or "
 	    "is in maintenance" },
 	{ NULL, OUT_PENDING, 0, 0, NULL }
+};
+
+/* One request of an account's run. */
+struct dd_req {
+	size_t		 off, k;	/* its slots: order[off..off + k) */
+	struct buf	 url;
+	struct buf	 up;		/* "user:password", wiped after */
+	int		 judged;	/* its slots have their results */
+};
+
+/* The requests of one account's run, sent together. */
+struct dd_batch {
+	const struct dd	*d;
+	struct pslot	**order;	/* the slots, request after request */
+	struct dd_res	*res;		/* one per slot, in that order */
+	struct dd_req	*rq;
+	size_t		 nrq;
+	size_t		*sent;		/* http_multi index -> request */
+	int		 stopped;	/* a reply said to wait */
+	struct presult	 held;		/* what it said, for the rest */
 };
 
 /*
@@ -307,46 +333,104 @@ dd_url(const struct dd *d, struct pslot *const *s, size_t k, struct buf *u)
 	    s[0]->c6 ? s[0]->c6->addr : NULL);
 }
 
-/* Sends one request for k slots and judges the reply into res. */
-static void
-dd_send(const struct dd *d, struct pslot *const *s, size_t k,
-    struct dd_res *res)
+/* Builds request i of r into req: URL and Basic credentials; 0, or -1
+ * with its slots failed. */
+static int
+dd_prepare(struct dd_batch *r, size_t i, struct http_req *req)
 {
-	struct buf		 url = BUF_INIT(DD_URL_MAX);
-	struct buf		 up = BUF_INIT(4096);
-	struct http_req		 req;
-	struct http_resp	 resp;
-	size_t			 i;
-	char			 err[200];
+	const struct dd	*d = r->d;
+	struct dd_req	*q = &r->rq[i];
+	struct pslot	**s = r->order + q->off;
+	size_t		 j;
 
-	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	buf_init(&resp.body, DD_REPLY_MAX);
-	if (dd_url(d, s, k, &url) == -1 || buf_printf(&up, "%s:%s",
+	buf_init(&q->url, DD_URL_MAX);
+	buf_init(&q->up, 4096);
+	memset(req, 0, sizeof(*req));
+	if (dd_url(d, s, q->k, &q->url) == -1 || buf_printf(&q->up, "%s:%s",
 	    d->svc->host_user ? s[0]->name : d->user, d->pass) == -1) {
-		for (i = 0; i < k; i++)
-			presult_set(&res[i].p, OUT_BADREQ, 0, "request too "
-			    "long or out of memory");
-	} else {
-		req.url = buf_str(&url);
-		req.userpwd = buf_str(&up);
-		req.max_body = DD_REPLY_MAX;
-		if (http_do(d->ctx->http, &req, &resp) == 0)
-			dd_judge(d, s, k, &resp, res);
-		else {
-			provider_http_error(err, sizeof(err), &resp);
-			for (i = 0; i < k; i++) {
-				presult_set(&res[i].p, OUT_RETRY, 0,
-				    "no reply: %s", err);
-				res[i].stop = 1;
-			}
+		for (j = 0; j < q->k; j++)
+			presult_set(&r->res[q->off + j].p, OUT_BADREQ, 0,
+			    "request too long or out of memory");
+		q->judged = 1;
+		return -1;
+	}
+	req->url = buf_str(&q->url);
+	req->userpwd = buf_str(&q->up);
+	req->max_body = DD_REPLY_MAX;
+	return 0;
+}
+
+/* Judges the reply (rc 0) or the transport failure (rc -1) of request i
+ * of r; the first result that says to wait stops the run. */
+static void
+dd_take(struct dd_batch *r, size_t i, int rc, const struct http_resp *resp)
+{
+	struct dd_req	*q = &r->rq[i];
+	struct dd_res	*res = r->res + q->off;
+	size_t		 j;
+	char		 err[200];
+
+	if (rc == 0)
+		dd_judge(r->d, r->order + q->off, q->k, resp, res);
+	else {
+		provider_http_error(err, sizeof(err), resp);
+		for (j = 0; j < q->k; j++) {
+			presult_set(&res[j].p, OUT_RETRY, 0, "no reply: %s",
+			    err);
+			res[j].stop = 1;
 		}
 	}
-	http_resp_free(&resp);
-	buf_free(&url);
-	if (up.data)
-		memset(up.data, 0, up.len);
-	buf_free(&up);
+	q->judged = 1;
+	for (j = 0; j < q->k && !r->stopped; j++)
+		if (res[j].stop) {
+			r->held = res[j].p;
+			r->stopped = 1;
+		}
+}
+
+/* http_multi callback: judges one reply; 1 (abandon the rest) once the
+ * service said to wait. */
+static int
+dd_on_reply(size_t i, int rc, struct http_resp *resp, void *arg)
+{
+	struct dd_batch *r = arg;
+
+	dd_take(r, r->sent[i], rc, resp);
+	return r->stopped;
+}
+
+/* Sends every request of r (at least one) that could be built,
+ * DD_PARALLEL at a time, and judges the replies as they come. */
+static void
+dd_send_all(struct dd_batch *r)
+{
+	struct http_req		*reqs = calloc(r->nrq, sizeof(*reqs));
+	struct http_resp	*resps = calloc(r->nrq, sizeof(*resps));
+	size_t			 i, n = 0;
+
+	r->sent = calloc(r->nrq, sizeof(*r->sent));
+	if (reqs == NULL || resps == NULL || r->sent == NULL) {
+		presult_set(&r->held, OUT_RETRY, 0, "out of memory");
+		r->stopped = 1;
+	} else {
+		for (i = 0; i < r->nrq; i++)
+			if (dd_prepare(r, i, &reqs[n]) == 0)
+				r->sent[n++] = i;
+		if (n > 0 && http_multi(r->d->ctx->http, reqs, resps, n,
+		    DD_PARALLEL, dd_on_reply, r) == -1) {
+			snprintf(resps[0].error, sizeof(resps[0].error),
+			    "cannot set up the HTTP library");
+			dd_take(r, r->sent[0], -1, &resps[0]);
+		}
+		/* replies that came with the one that said to wait count */
+		for (i = 0; i < n; i++) {
+			if (!r->rq[r->sent[i]].judged && resps[i].status > 0)
+				dd_take(r, r->sent[i], 0, &resps[i]);
+			http_resp_free(&resps[i]);
+		}
+	}
+	free(reqs);
+	free(resps);
 }
 
 /*
@@ -374,36 +458,76 @@ dd_settle1(const struct dd *d, struct change *c, const struct presult *r)
 		    c->fam == 6 ? "AAAA" : "A", d->svc->name, r->msg);
 }
 
-/* Sends the slots in requests of alike slots; once the service says to
- * wait, the rest are not sent and get the same outcome. */
+/* Cuts the ns slots into requests of alike slots (slot order kept
+ * within each); 0, or -1 when out of memory. */
+static int
+dd_plan(struct dd_batch *r, struct pslot *s, size_t ns)
+{
+	size_t	off = 0, k;
+
+	r->order = calloc(ns ? ns : 1, sizeof(*r->order));
+	r->res = calloc(ns ? ns : 1, sizeof(*r->res));
+	r->rq = calloc(ns ? ns : 1, sizeof(*r->rq));
+	if (r->order == NULL || r->res == NULL || r->rq == NULL)
+		return -1;
+	while ((k = pslot_group(s, ns, r->d->max_hosts, (int)r->nrq,
+	    r->order + off)) > 0) {
+		r->rq[r->nrq].off = off;
+		r->rq[r->nrq++].k = k;
+		off += k;
+	}
+	return 0;
+}
+
+/* Frees what r holds, wiping the credentials. */
 static void
+dd_batch_free(struct dd_batch *r)
+{
+	size_t i;
+
+	for (i = 0; r->rq != NULL && i < r->nrq; i++) {
+		if (r->rq[i].up.data)
+			memset(r->rq[i].up.data, 0, r->rq[i].up.len);
+		buf_free(&r->rq[i].up);
+		buf_free(&r->rq[i].url);
+	}
+	free(r->order);
+	free(r->res);
+	free(r->rq);
+	free(r->sent);
+}
+
+/* Sends the ns slots in requests of alike slots, several at once; once
+ * the service says to wait, no further request starts and those without
+ * a reply get the same outcome. Returns 0, or -1 when out of memory
+ * before anything was sent. */
+static int
 dd_run(const struct dd *d, struct pslot *s, size_t ns)
 {
-	struct pslot	*pick[DD_MAX_HOSTS];
-	struct dd_res	 res[DD_MAX_HOSTS];
-	struct presult	 held;
-	size_t		 k, i;
-	int		 r, stopped = 0;
+	struct dd_batch	 r;
+	struct dd_req	*q;
+	size_t		 i, j;
 
-	memset(&held, 0, sizeof(held));
-	for (r = 0; (k = pslot_group(s, ns, d->max_hosts, r, pick)) > 0;
-	    r++) {
-		memset(res, 0, sizeof(res));
-		if (stopped) {
-			for (i = 0; i < k; i++)
-				presult_set(&res[i].p, held.out, held.wait,
-				    "not sent: %s", held.msg);
-		} else
-			dd_send(d, pick, k, res);
-		for (i = 0; i < k; i++) {
-			dd_settle1(d, pick[i]->c4, &res[i].p);
-			dd_settle1(d, pick[i]->c6, &res[i].p);
-			if (!stopped && res[i].stop) {
-				held = res[i].p;
-				stopped = 1;
-			}
+	memset(&r, 0, sizeof(r));
+	r.d = d;
+	if (dd_plan(&r, s, ns) == -1) {
+		dd_batch_free(&r);
+		return -1;
+	}
+	if (r.nrq > 0)
+		dd_send_all(&r);
+	for (i = 0; i < r.nrq; i++) {
+		q = &r.rq[i];
+		for (j = q->off; j < q->off + q->k; j++) {
+			if (!q->judged)
+				presult_set(&r.res[j].p, r.held.out,
+				    r.held.wait, "not sent: %s", r.held.msg);
+			dd_settle1(d, r.order[j]->c4, &r.res[j].p);
+			dd_settle1(d, r.order[j]->c6, &r.res[j].p);
 		}
 	}
+	dd_batch_free(&r);
+	return 0;
 }
 
 /*
@@ -484,11 +608,12 @@ dd_update(const struct dd_service *svc, const struct pctx *ctx,
 	else if (dd_init(&d, svc, ctx) == -1)
 		presult_set(&r, OUT_BADREQ, 0, "server, username or password "
 		    "missing or invalid");
-	else {
-		dd_run(&d, s, pslot_cut(ch, n, d.v6 != V6_SEPARATE, s));
+	else if (dd_run(&d, s, pslot_cut(ch, n, d.v6 != V6_SEPARATE, s))
+	    == 0) {
 		free(s);
 		return;
-	}
+	} else
+		presult_set(&r, OUT_RETRY, 0, "out of memory");
 	d.ctx = ctx;
 	d.svc = svc;
 	for (i = 0; i < n; i++)

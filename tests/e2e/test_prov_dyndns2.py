@@ -2,21 +2,59 @@
 nochg, every return code with its exit status, batching (one request for
 several hostnames, results per line), the back-off kept in the state and
 respected by the next run (zero requests, exit 1; --force calls again),
-the presets (he, noip, ovh) through endpoint, and no secret in any output.
-The state file is checked after every run."""
+the presets (he, noip, ovh) through endpoint, many hostnames in requests
+sent together (at most 4 in flight; none started after a reply that says
+to wait), and no secret in any output. The state file is checked after
+every run."""
 
 import re
 import time
 
 import pytest
 
-from emu_dyndns2 import DynEmulator, World
+from emu_dyndns2 import DynEmulator, World, _DynHandler
 from e2e_util import ADDR4, ADDR4_B, ADDR6
 
 USER = "alice@example.com"
 PASS = "dd2+S3cret/pa ss:w0rd"
 HOME, NAS, WEB = "home.example.com", "nas.example.com", "web.example.com"
 LABEL = "dyn"
+MANY = ["h%d.example.com" % i for i in range(50)]
+PARALLEL = 4        # DD_PARALLEL in providers/dyndns2.c
+
+
+class _SlowHandler(_DynHandler):
+    """Holds every reply but "911" for the server's delay (so requests
+    overlap), and keeps the most requests it was handling at once."""
+
+    def _serve(self, method):
+        srv = self.server
+        with srv.lock:
+            srv.inflight += 1
+            srv.max_inflight = max(srv.max_inflight, srv.inflight)
+        try:
+            super()._serve(method)
+        finally:
+            with srv.lock:
+                srv.inflight -= 1
+
+    def send(self, status, body, *args, **kwargs):
+        if not body.startswith("911"):
+            self.server.pause(self.server.delay)
+        super().send(status, body, *args, **kwargs)
+
+
+def listed(names):
+    """names as a records value, ten per (continuation) line."""
+    return "\n    ".join(" ".join(names[i:i + 10])
+                          for i in range(0, len(names), 10))
+
+
+def slow(dyn, delay):
+    """Makes dyn answer through _SlowHandler, delay seconds per reply."""
+    dyn.RequestHandlerClass = _SlowHandler
+    dyn.delay = delay
+    dyn.inflight = dyn.max_inflight = 0
 
 
 @pytest.fixture
@@ -115,9 +153,59 @@ def test_hosts_per_request(w):
     w.config(records="%s %s %s" % (HOME, NAS, WEB), hosts_per_request="2")
     r = w.run()
     assert r.code == 0, r
-    assert [c.query["hostname"] for c in w.dyn.calls] == [
+    assert sorted(c.query["hostname"] for c in w.dyn.calls) == [
         "%s,%s" % (HOME, NAS), WEB]
     assert all(w.published(n) == ADDR4 for n in (HOME, NAS, WEB))
+
+
+def test_many_records_requests_together(w):
+    w.dyn.add_account(USER, PASS, *MANY)
+    slow(w.dyn, 0.5)
+    w.config(records=listed(MANY))
+    r = w.run()
+    assert r.code == 0, r
+    sent = sorted((c.query["hostname"].split(",") for c in w.dyn.calls),
+                  key=len, reverse=True)
+    assert [len(h) for h in sent] == [20, 20, 10]
+    assert sorted(sum(sent, [])) == sorted(MANY), "each hostname once"
+    assert 2 <= w.dyn.max_inflight <= 3, "the requests overlapped"
+    assert all(w.dyn.addr(n) == ADDR4 for n in MANY)
+    assert all(w.published(n) == ADDR4 for n in MANY)
+
+
+def test_requests_in_flight_capped(w):
+    names = MANY[:12]
+    w.dyn.add_account(USER, PASS, *names)
+    slow(w.dyn, 0.2)
+    w.config(records=listed(names), hosts_per_request="1")
+    r = w.run()
+    assert r.code == 0, r
+    assert w.dyn.count() == 12
+    assert 2 <= w.dyn.max_inflight <= PARALLEL
+    assert all(w.published(n) == ADDR4 for n in names)
+
+
+def test_wait_reply_starts_no_more_requests(w):
+    names = MANY[:12]
+    w.dyn.add_account(USER, PASS, *names)
+    slow(w.dyn, 1.0)             # only the 911 comes back at once
+    w.dyn.queue("911\n")
+    w.config(records=listed(names), hosts_per_request="1")
+    t0 = int(time.time())
+    r = w.run()
+    assert r.code == 1, r
+    # the 911 and at most the others already in flight; none after it
+    assert 1 <= w.dyn.count() <= PARALLEL
+    assert sum(c.reply.startswith("911") for c in w.dyn.calls) == 1
+    assert all(w.published(n) is None for n in names)
+    assert t0 + 1800 <= w.backoff() <= int(time.time()) + 1800
+    assert r.err.count("not sent: 911") >= len(names) - PARALLEL
+
+    # within the back-off: nothing at all
+    w.dyn.reset_log()
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == 0
 
 
 @pytest.mark.parametrize("code,wait", [("911", 1800), ("dnserr", 1800),
@@ -195,7 +283,7 @@ def test_he_preset(w):
     r = w.run()
     assert r.code == 1, r       # nas has another key
     assert w.dyn.count() == 2
-    assert [c.user for c in w.dyn.calls] == [HOME, NAS]
+    assert sorted(c.user for c in w.dyn.calls) == [HOME, NAS]
     assert w.published(HOME) == ADDR4 and w.published(NAS) is None
     assert "DDNS key" in r.err
 

@@ -33,6 +33,7 @@ static struct fake_reply	 replies[FAKE_MAX];
 static size_t			 nreplies, next_reply;
 static struct fake_req		 reqs[FAKE_MAX];
 static size_t			 nreqs;
+static size_t			 last_parallel;	/* of the last http_multi */
 static struct buf		 last_log = BUF_INIT(0), all_log = BUF_INIT(0);
 static FILE			*cap_file;
 static int			 cap_saved = -1;
@@ -162,7 +163,14 @@ fake_http_reset(void)
 	}
 	for (i = 0; i < nreqs; i++)
 		req_free(&reqs[i]);
-	nreplies = next_reply = nreqs = 0;
+	nreplies = next_reply = nreqs = last_parallel = 0;
+}
+
+/* Returns max_parallel of the last http_multi call, 0 when none. */
+size_t
+fake_http_parallel(void)
+{
+	return last_parallel;
 }
 
 /* Copies the request's headers into r; 0 or -1. */
@@ -297,7 +305,7 @@ http_multi(struct http *h, const struct http_req *rq, struct http_resp *resps,
 	size_t	 i, j;
 	int	 rc;
 
-	(void)max_parallel;
+	last_parallel = max_parallel ? max_parallel : n;
 	for (i = 0; i < n; i++) {
 		rc = http_do(h, &rq[i], &resps[i]);
 		if (cb != NULL && cb(i, rc, &resps[i], arg) == 1)

@@ -48,6 +48,10 @@ const struct fake_req	*fake_http_req(size_t i);
 /* Returns the value of header name (case-insensitive) in r, or NULL. */
 const char		*fake_http_header(const struct fake_req *r,
 			    const char *name);
+/* Returns the max_parallel of the last http_multi call since the reset
+ * (n when it gave 0, "all"), or 0 when there was none. The fake runs
+ * them one after the other, in order, whatever it is. */
+size_t			 fake_http_parallel(void);
 /* Returns the number of queued replies no request has taken yet. */
 size_t			 fake_http_pending(void);
 /* Forgets every queued reply and every recorded request. */

@@ -22,6 +22,7 @@
 #define A4	"203.0.113.7"
 #define A6	"2001:db8::7"
 #define A6ENC	"2001%3Adb8%3A%3A7"
+#define DD_URL_TEST	9000	/* a name longer than a request URL may be */
 
 extern const struct provider provider_dyndns2, provider_noip,
     provider_dyndns, provider_dynu, provider_dnsomatic, provider_he,
@@ -339,6 +340,124 @@ test_stop(void)
 	CHECK(fake_logged("DynHost username"));
 }
 
+#define NMANY	50
+
+static struct change	 many[NMANY];
+static struct kv	 many_ids[NMANY];
+static char		 many_names[NMANY][32];
+
+/* Starts a case of NMANY hostnames h0.example.com... of one account. */
+static void
+setup_many(const struct provider *p)
+{
+	size_t i;
+
+	setup(p);
+	for (i = 0; i < NMANY; i++) {
+		kv_free(&many_ids[i]);
+		snprintf(many_names[i], sizeof(many_names[i]),
+		    "h%zu.example.com", i);
+		fake_change(&many[i], many_names[i], 4, A4, &many_ids[i]);
+	}
+}
+
+/* Queues a reply of k lines "line". */
+static void
+push_lines(const char *line, size_t k)
+{
+	char	body[20 * 32];
+	size_t	i;
+
+	body[0] = '\0';
+	for (i = 0; i < k; i++) {
+		strcat(body, line);
+		strcat(body, "\n");
+	}
+	fake_http_push(200, body, -1);
+}
+
+/* Returns how many of the NMANY changes have outcome out. */
+static size_t
+count_out(enum outcome out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < NMANY; i++)
+		k += many[i].out == out;
+	return k;
+}
+
+/* Many hostnames: requests of 20 sent together (at most 4 in flight);
+ * a reply that says to wait keeps the requests after it from starting. */
+static void
+test_many(void)
+{
+	static char	long_name[DD_URL_TEST];
+	size_t		i;
+
+	setup_many(&provider_dyndns2);
+	push_lines("good " A4, 20);
+	push_lines("good " A4, 20);
+	push_lines("nochg " A4, 10);
+	fake_run(acct.prov, &ctx, many, NMANY);
+	CHECK(fake_http_count() == 3);
+	CHECK(fake_http_parallel() == 4);
+	CHECK(strstr(fake_http_url(0), "hostname=h0.example.com,h1.") != NULL);
+	CHECK(strstr(fake_http_url(1), "hostname=h20.example.com,") != NULL);
+	CHECK(strstr(fake_http_url(2), "hostname=h40.example.com,") != NULL);
+	CHECK(strstr(fake_http_url(2), "h49.example.com&myip=" A4) != NULL);
+	CHECK(count_out(OUT_OK) == NMANY);
+
+	/* 911 in the first reply: nothing more is sent, all wait. */
+	setup_many(&provider_dyndns2);
+	fake_http_push(200, "911\n", -1);
+	push_lines("good " A4, 20);
+	push_lines("good " A4, 10);
+	fake_run(acct.prov, &ctx, many, NMANY);
+	CHECK(fake_http_count() == 1);
+	CHECK(fake_http_pending() == 2);
+	CHECK(count_out(OUT_RETRY) == NMANY);
+	for (i = 0; i < NMANY; i++)
+		CHECK(many[i].retry_after == 1800);
+	CHECK(fake_logged("h19.example.com A: dyndns2: 911: "));
+	CHECK(fake_logged("h20.example.com A: dyndns2: not sent: 911: "));
+	CHECK(fake_logged("h49.example.com A: dyndns2: not sent: 911: "));
+
+	/* badauth in the second: the first's results stand. */
+	setup_many(&provider_dyndns2);
+	push_lines("good " A4, 20);
+	fake_http_push(200, "badauth\n", -1);
+	push_lines("good " A4, 10);
+	fake_run(acct.prov, &ctx, many, NMANY);
+	CHECK(fake_http_count() == 2);
+	CHECK(count_out(OUT_OK) == 20 && count_out(OUT_AUTH) == 30);
+	CHECK(many[19].out == OUT_OK && many[20].out == OUT_AUTH);
+	CHECK(fake_logged("h40.example.com A: dyndns2: not sent: badauth"));
+
+	/* A transport failure stops the rest too. */
+	setup_many(&provider_dyndns2);
+	fake_http_push_fail("connection refused");
+	fake_run(acct.prov, &ctx, many, NMANY);
+	CHECK(fake_http_count() == 1);
+	CHECK(count_out(OUT_RETRY) == NMANY);
+	CHECK(fake_logged("h49.example.com A: dyndns2: not sent: no reply: "
+	    "connection refused"));
+
+	/* A request that cannot be built fails alone; the others go. */
+	setup(&provider_he);
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, long_name, 4, A4);
+	mk(2, "c.example.com", 4, A4);
+	fake_http_push(200, "good " A4, -1);
+	fake_http_push(200, "nochg " A4, -1);
+	run(3);
+	CHECK(fake_http_count() == 2);
+	CHECK(strstr(fake_http_url(1), "hostname=c.example.com&") != NULL);
+	CHECK(ch[0].out == OUT_OK && ch[2].out == OUT_OK);
+	CHECK(ch[1].out == OUT_BADREQ);
+}
+
 /* The presets: URLs, extra parameters, IPv6 habits, usernames. */
 static void
 test_presets(void)
@@ -564,6 +683,7 @@ main(void)
 	test_codes();
 	test_http();
 	test_stop();
+	test_many();
 	test_presets();
 	test_endpoint();
 	test_check();
