@@ -175,7 +175,11 @@ xfer_setup(struct http *h, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Only TLS can negotiate HTTP/2 (ALPN): over plain HTTP there is
+	 * nothing to wait for, and waiting would put concurrent requests
+	 * to one host in series behind the first reply. */
+	if (http_is_https(r->url))
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (x->hdrs)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	if (r->family == 4 || r->family == 6)
