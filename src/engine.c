@@ -146,6 +146,16 @@ settle(struct run *r, const struct account *a, struct change *ch)
 		note_event(r, a, ch->name, ch->fam, ch->old, ch->addr,
 		    outcome_str(ch->out));
 		r->failed++;
+		/* Server or network trouble: the update may have been carried
+		 * out with its reply lost, so the old address is no longer
+		 * known to be published; forget it (found by the soak test). */
+		if (ch->out == OUT_RETRY && !ch->verify &&
+		    (sr = state_find(&r->st, a->label, ch->name, ch->fam)) &&
+		    sr->addr != NULL) {
+			free(sr->addr);
+			sr->addr = NULL;
+			r->dirty = 1;
+		}
 		return;
 	}
 	if ((sr = state_get(&r->st, a->label, ch->name, ch->fam)) == NULL) {
@@ -322,12 +332,50 @@ take_lock(const struct config *c)
 	return rc == 0 ? lk : NULL;
 }
 
+/* Sets in p, per family, the address every configured record of that
+ * family was last set to (none when one has no address or they differ):
+ * a detected address equal to it changes nothing. */
+static void
+published(struct run *r, struct detected *p)
+{
+	const struct config	*c = r->c;
+	struct state_rec	*sr;
+	size_t			 i, k;
+	int			 fam, seen[2] = { 0, 0 }, bad[2] = { 0, 0 };
+	char			*out;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < c->naccts; i++)
+		for (k = 0; k < c->accts[i].nrecords; k++)
+			for (fam = 4; fam <= 6; fam += 2) {
+				int j = fam == 6;
+
+				if (!(c->accts[i].fams & (j ? FAM_V6 : FAM_V4)))
+					continue;
+				sr = state_find(&r->st, c->accts[i].label,
+				    c->accts[i].records[k], fam);
+				out = j ? p->v6 : p->v4;
+				if (sr == NULL || sr->addr == NULL ||
+				    strlen(sr->addr) >= ADDR_STRLEN ||
+				    (seen[j] && strcmp(out, sr->addr) != 0))
+					bad[j] = 1;
+				else if (!seen[j]) {
+					snprintf(out, ADDR_STRLEN, "%s",
+					    sr->addr);
+					seen[j] = 1;
+				}
+			}
+	p->ok4 = seen[0] && !bad[0];
+	p->ok6 = seen[1] && !bad[1];
+}
+
 /* Runs every account, then writes the state when anything changed. */
 static int
 run_all(struct run *r)
 {
-	char	err[512];
-	size_t	i;
+	struct detected	 pub;
+	char		 err[512];
+	size_t		 i;
 
 	for (i = 0; i < r->c->naccts; i++)
 		r->capev += r->c->accts[i].nrecords * 2;
@@ -335,7 +383,8 @@ run_all(struct run *r)
 		r->capev = 0;
 	if (state_load(&r->st, r->c->state_file) == -1)
 		r->dirty = 1;
-	detect_addresses(r->c, r->c->fams_used, r->http, &r->d);
+	published(r, &pub);
+	detect_addresses(r->c, r->c->fams_used, r->http, &pub, &r->d);
 	for (i = 0; i < r->c->naccts; i++)
 		run_account(r, &r->c->accts[i]);
 	if (r->o->dry_run)

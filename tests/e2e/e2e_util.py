@@ -99,6 +99,20 @@ def parse_state(text):
     return {s: dict(cp.items(s)) for s in cp.sections()}
 
 
+def assert_only_forgotten(before, after):
+    """After a run that failed with server or network trouble: the state
+    (bytes) may forget a record's address -- the update may have been
+    carried out with its reply lost -- but never claims a new one."""
+    def claims(data):
+        st = parse_state(data.decode()) if data else {}
+        return {k: v.get("address") for k, v in st.items()
+                if len(k.split()) == 3}
+    b, a = claims(before), claims(after)
+    for sec, addr in a.items():
+        assert b.get(sec) == addr, "state claims %s for [%s], before %s" % (
+            addr, sec, b.get(sec))
+
+
 def rec_section(label, typ, name):
     return "%s %s %s" % (label, typ, name)
 
