@@ -35,6 +35,7 @@ struct http {
 					/* "family scheme://host:port" that
 					   failed at transport level this run */
 	size_t		 ndead;
+	long long	 deadline;	/* http_multi returns then; 0 never */
 };
 
 struct xfer {
@@ -380,13 +381,34 @@ reap(struct http *h, struct xfer *xs, size_t *running, http_done_fn cb,
 	}
 }
 
+void
+http_multi_deadline(struct http *h, long long at_ms)
+{
+	h->deadline = at_ms;
+}
+
+/* Returns how long http_multi may wait for activity (ms), or -1 when its
+ * deadline has passed. */
+static int
+poll_ms(const struct http *h)
+{
+	long long left;
+
+	if (h->deadline == 0)
+		return 200;
+	left = h->deadline - plat_monotonic_ms();
+	if (left <= 0)
+		return -1;
+	return left < 200 ? (int)left : 200;
+}
+
 int
 http_multi(struct http *h, const struct http_req *reqs,
     struct http_resp *resps, size_t n, size_t par, http_done_fn cb, void *arg)
 {
 	struct xfer	*xs;
 	size_t		 i, running = 0;
-	int		 still, stop = 0;
+	int		 still, stop = 0, wait;
 
 	for (i = 0; i < n; i++) {
 		memset(&resps[i], 0, sizeof(resps[i]));
@@ -405,6 +427,7 @@ http_multi(struct http *h, const struct http_req *reqs,
 	}
 	if (par == 0)
 		par = n;
+	h->deadline = 0;
 	for (;;) {
 		start_more(h, xs, n, par, &running, cb, arg, &stop);
 		if (running == 0 || stop)
@@ -412,9 +435,12 @@ http_multi(struct http *h, const struct http_req *reqs,
 		if (curl_multi_perform(h->multi, &still) != CURLM_OK)
 			break;
 		reap(h, xs, &running, cb, arg, &stop);
+		if ((wait = poll_ms(h)) < 0)
+			break;
 		if (running > 0 && !stop)
-			curl_multi_poll(h->multi, NULL, 0, 200, NULL);
+			curl_multi_poll(h->multi, NULL, 0, wait, NULL);
 	}
+	h->deadline = 0;
 	for (i = 0; i < n; i++) {
 		if (xs[i].state != 2) {
 			xfer_cleanup(h, &xs[i]);

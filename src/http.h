@@ -71,6 +71,10 @@ typedef int	(*http_done_fn)(size_t i, int rc, struct http_resp *resp,
 int		 http_multi(struct http *h, const struct http_req *reqs,
 		    struct http_resp *resps, size_t n, size_t max_parallel,
 		    http_done_fn cb, void *arg);
+/* Makes the http_multi in progress (called from its callback) return once
+ * plat_monotonic_ms() reaches at_ms, abandoning the requests still
+ * running; 0 removes the limit. Each http_multi starts without one. */
+void		 http_multi_deadline(struct http *h, long long at_ms);
 /* Runs one request. Returns 0 when an HTTP reply (any status) arrived,
  * -1 on transport failure (resp->error says why). */
 int		 http_do(struct http *h, const struct http_req *req,

@@ -311,8 +311,8 @@ test_corrupt(void)
 	    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\xff\xfe";
 	static const char *const texts[] = {
 	    "[home A a.example.com]\naddress = 203.0.113.7\ngarbage\n",
-	    "[home A a.example.com]\naddress = 203.0.113.7\n"
-	    "[a B c]\naddress = 203.0.113.8\n",
+	    ("[home A a.example.com]\naddress = 203.0.113.7\n"
+	    "[a B c]\naddress = 203.0.113.8\n"),
 	    "[home A a.example.com]\naddress = 203.0.113.7\n[home A b.exa",
 	    "[home MX a.example.com]\naddress = 203.0.113.7\n",
 	    "[home A a.example.com extra]\naddress = 203.0.113.7\n",
