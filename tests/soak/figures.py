@@ -162,23 +162,27 @@ def render_faults(d):
 
 
 def render_soak(d):
-    return "\n".join([
-        "Last run: %s, seed %s, %d s." % (d["when"], d["seed"],
-                                          d["seconds"]),
-        "",
-        "| what | count |",
-        "|---|---:|",
-        "| runs of the binary | %d |" % d["runs"],
-        "| runs that exited 0 / 1 | %d / %d |" % (d["exit0"], d["exit1"]),
-        "| public address changes | %d |" % d["address_changes"],
-        "| provider faults injected (latency, 5xx, disconnects, lost "
-        "replies) | %d |" % d["faults"],
-        "| records checked after a run | %d |" % d["checks"],
-        "| **violations** (state claiming what the provider does not hold, "
-        "duplicates, bad exit, hang, crash) | **%d** |" % d["violations"],
-        "| state and provider agree at the end | %s |" %
-        ("yes" if d["final_agree"] else "**no**"),
-    ])
+    kinds = ", ".join("%s %d" % (k, n) for k, n in
+                      sorted(d["fault_kinds"].items()) if k != "none")
+    return two_columns(
+        "Last run: %s, seed %s, %d s; providers %s, %d records." % (
+            d["when"], d["seed"], d["seconds"], " and ".join(d["providers"]),
+            d["records"]), "count", [
+            "| runs of the binary (chaos on; then one calm run) | %d of %d%s |"
+            % (d["runs"], d["runs_wanted"],
+               " (**budget ran out**)" if d["out_of_time"] else ""),
+            "| runs that exited 0 / 1 / otherwise | %d / %d / %d |" % (
+                d["exit0"], d["exit1"], d["exit_other"]),
+            "| public address changes | %d |" % d["address_changes"],
+            "| requests to the providers | %d |" % d["requests"],
+            "| provider faults injected (%s) | %d |" % (kinds, d["faults"]),
+            "| records checked after a run | %d |" % d["checks"],
+            "| **violations** (state claiming what the provider does not "
+            "hold, duplicates, exit 0 with a stale record, bad exit, hang) "
+            "| **%d** |" % d["violations"],
+            "| state, provider and address agree after the calm run | %s |"
+            % ("yes" if d["final_agree"] else "**no**"),
+        ])
 
 
 RENDER = {"asan": render_asan, "valgrind": render_valgrind,
