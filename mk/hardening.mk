@@ -27,6 +27,8 @@ FUZZ_JOBS	?= 2
 SOAK_RUNS	?= 1000
 SOAK_SEED	?=
 SOAK_FLAGS	?=
+# pytest-xdist workers for the fault tests (they mostly wait on sockets).
+FAULTS_JOBS	?= 2
 # The end-to-end subset valgrind runs (whole files, so renamed tests
 # cannot make it silently smaller).
 VG_E2E		?= tests/e2e/test_pipeline.py tests/e2e/test_state.py \
@@ -54,6 +56,88 @@ VG_MAKE		 = $(MAKE) --no-print-directory B=$(VG_B) \
 FUZZ_MAKE	 = $(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(HARDEN_CC) \
 		   CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 		   -fno-sanitize-recover=all"
+
+# --- the fault-injection shim and the sanitizer defaults ------------------
+
+$(FAULTFS): tests/faults/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARNFLAGS) -O1 -g -fPIC -shared \
+	    -o $@ tests/faults/faultfs.c -ldl
+
+$(ASAN_B)/san_defaults.o: tests/faults/san_defaults.c
+	@mkdir -p $(@D) $(ASAN_B)/reports
+	$(HARDEN_CC) $(OURFLAGS) -O1 -g \
+	    -DSAN_REPORTS='"$(abspath $(ASAN_B))/reports"' -c -o $@ $<
+
+# --- check-faults ---------------------------------------------------------
+
+# Runs tests/faults against $(BIN) (whatever build this make is for).
+faults-run: $(BIN) $(FAULTFS)
+	@test -n "$(PYTHON)" || { echo "no python3 with pytest"; exit 1; }
+	DDNS_UPDATE=$(abspath $(BIN)) DDNS_FAULTFS=$(abspath $(FAULTFS)) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider $$($(PYTHON) -c \
+	    'import xdist' 2>/dev/null && printf -- '-n %s' $(FAULTS_JOBS)) \
+	    tests/faults
+
+check-faults: $(BIN) $(FAULTFS)
+	@mkdir -p $(FIG_B)
+	+@t0=$$(date +%s); \
+	PYTEST_ADDOPTS="--junitxml=$(FIG_B)/faults.xml" \
+	    $(MAKE) --no-print-directory faults-run; rc=$$?; \
+	$(FIGURES) faults --junit $(FIG_B)/faults.xml \
+	    --seconds $$(( $$(date +%s) - t0 )) --build normal; exit $$rc
+
+# --- check-asan -----------------------------------------------------------
+
+check-asan: $(ASAN_B)/san_defaults.o $(FAULTFS)
+	@rm -rf $(ASAN_B)/reports; mkdir -p $(ASAN_B)/reports $(FIG_B)
+	+$(ASAN_MAKE) $(ASAN_B)/ddns-update $(TEST_BINS:$(B)/%=$(ASAN_B)/%)
+	+@t0=$$(date +%s); rc=0; \
+	{ $(ASAN_MAKE) unit || echo fail > $(ASAN_B)/unit.rc; } | \
+	    tee $(ASAN_B)/unit.log; \
+	test ! -f $(ASAN_B)/unit.rc || { rm -f $(ASAN_B)/unit.rc; rc=1; }; \
+	PYTEST_ADDOPTS="--junitxml=$(FIG_B)/asan-e2e.xml" \
+	    $(ASAN_MAKE) e2e || rc=1; \
+	PYTEST_ADDOPTS="--junitxml=$(FIG_B)/asan-faults.xml" \
+	    $(ASAN_MAKE) faults-run || rc=1; \
+	sh tests/faults/san_reports.sh $(ASAN_B)/reports || rc=1; \
+	$(FIGURES) asan --unit-log $(ASAN_B)/unit.log \
+	    --junit $(FIG_B)/asan-e2e.xml $(FIG_B)/asan-faults.xml \
+	    --reports $(ASAN_B)/reports --seconds $$(( $$(date +%s) - t0 )); \
+	exit $$rc
+
+# --- check-valgrind -------------------------------------------------------
+
+VG_ARGS		 = --error-exitcode=23 --leak-check=full \
+		   --errors-for-leak-kinds=definite,indirect \
+		   --show-leak-kinds=definite,indirect --track-origins=yes \
+		   --num-callers=30 --quiet
+
+$(VG_B)/ddns-update-vg: $(VG_B)/ddns-update
+	@command -v $(VALGRIND) >/dev/null || { \
+	    echo "check-valgrind: no $(VALGRIND) (make hardening-deps)"; exit 1; }
+	printf '#!/bin/sh\n# ddns-update under valgrind (mk/hardening.mk)\nexec %s %s --log-file=%s/vg.%%p %s "$$@"\n' \
+	    "$$(command -v $(VALGRIND))" "$(VG_ARGS)" \
+	    "$(abspath $(VG_B))/reports" "$(abspath $(VG_B))/ddns-update" > $@
+	chmod 755 $@
+
+check-valgrind:
+	@rm -rf $(VG_B)/reports; mkdir -p $(VG_B)/reports $(FIG_B)
+	+$(VG_MAKE) $(VG_B)/ddns-update $(TEST_BINS:$(B)/%=$(VG_B)/%)
+	+$(VG_MAKE) $(VG_B)/ddns-update-vg
+	@t0=$$(date +%s); rc=0; n=0; \
+	for t in $(TEST_BINS:$(B)/%=$(VG_B)/%); do n=$$((n + 1)); \
+	    $(VALGRIND) $(VG_ARGS) --log-file=$(VG_B)/reports/vg.%p $$t \
+	        >/dev/null 2>&1 || { echo "valgrind: $$t failed"; rc=1; }; \
+	done; echo "valgrind: $$n unit test programs run"; \
+	DDNS_UPDATE=$(abspath $(VG_B))/ddns-update-vg \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    --junitxml=$(FIG_B)/valgrind-e2e.xml $(VG_E2E) || rc=1; \
+	sh tests/faults/san_reports.sh $(VG_B)/reports || rc=1; \
+	$(FIGURES) valgrind --unit-programs $$n \
+	    --junit $(FIG_B)/valgrind-e2e.xml --reports $(VG_B)/reports \
+	    --seconds $$(( $$(date +%s) - t0 )); \
+	exit $$rc
 
 # --- fuzzing --------------------------------------------------------------
 
@@ -109,4 +193,16 @@ soak: $(BIN)
 	    --json $(FIG_B)/soak.json $(SOAK_FLAGS); rc=$$?; \
 	$(FIGURES) soak --json $(FIG_B)/soak.json; exit $$rc
 
-.PHONY: fuzz fuzz-build fuzz-bins fuzz-replay soak
+# --- dependencies ---------------------------------------------------------
+
+hardening-deps:
+	@if command -v apt-get >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends clang libclang-rt-dev valgrind \
+	    util-linux; \
+	else echo "hardening-deps: install clang (with its compiler-rt" \
+	    "fuzzer runtime) and valgrind" >&2; exit 1; fi
+
+.PHONY: check-asan check-valgrind check-faults faults-run fuzz fuzz-build \
+	fuzz-bins fuzz-replay soak hardening-deps
