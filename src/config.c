@@ -562,6 +562,10 @@ load_general(struct loader *L, struct config *c, const struct kv *g)
 	set_sources(L, g, "ipv6", DEFAULT_IPV6, &c->v6);
 }
 
+/* The state file's "[label AAAA name]" lines are read by inih, at most 198
+ * bytes a line: label and record name together may have this many. */
+#define REC_KEY_MAX	190
+
 /* Checks a record name: LDH labels (and '_', a leading "*."), at most 253
  * bytes; returns it lower-cased without a final dot (malloc'd), or NULL. */
 static char *
@@ -642,7 +646,13 @@ load_account_common(struct loader *L, const struct config *c,
 			if (n == NULL)
 				acct_error(a, "records", "\"%s\" is not a valid "
 				    "DNS name", w[i]);
-			else {
+			else if (strlen(a->label) + strlen(n) > REC_KEY_MAX)
+				acct_error(a, "records", "\"%.40s...\": the "
+				    "section name and a record name may have "
+				    "%d characters together at most (the state "
+				    "file keeps them on one line)", n,
+				    REC_KEY_MAX);
+			if (n != NULL) {
 				free(w[i]);
 				w[i] = n;
 			}

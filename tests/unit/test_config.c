@@ -890,6 +890,40 @@ test_records_two_dots(void)
 	config_free(&c);
 }
 
+/* Writes a valid DNS name of len bytes ending in ".example.com" to n. */
+static void
+long_name(char *n, size_t len)
+{
+	size_t i, pre = len - strlen(".example.com");
+
+	for (i = 0; i < pre; i++)
+		n[i] = (i % 61 == 60 || i + 1 == pre) ? '.' : 'a';
+	n[pre - 1] = 'a';
+	strcpy(n + pre, ".example.com");
+}
+
+/*
+ * Regression test (was a bug, found by fuzz_state_load): a record whose
+ * "[label A name]" state line is over 198 bytes was written but could not
+ * be read back, so every run dropped the whole state. Such a pair is now
+ * a config error; "home" + 186 characters is the longest that fits.
+ */
+static void
+test_records_fit_state_line(void)
+{
+	struct config	c;
+	char		n[256];
+
+	long_name(n, 186);
+	CHECK(strlen(n) == 186);
+	CHECK(load_records(&c, n) == 0);
+	config_free(&c);
+	long_name(n, 187);
+	CHECK(load_records(&c, n) == -1);
+	CHECK(strstr(msgs, "may have 190 characters together") != NULL);
+	config_free(&c);
+}
+
 static void
 test_continuation(void)
 {
@@ -1199,6 +1233,7 @@ main(void)
 	test_endpoint();
 	test_records();
 	test_records_two_dots();
+	test_records_fit_state_line();
 	test_continuation();
 	test_long_line();
 	test_long_line_goes_on();
