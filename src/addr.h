@@ -50,10 +50,5 @@ int		 addr_canon(int fam, const char *s, char out[ADDR_STRLEN]);
  * (addr_classify). */
 int		 addr_extract(int fam, const char *text, size_t len,
 		    char out[ADDR_STRLEN], unsigned char *bytes);
-/* Checks that text (len bytes) is UTF-8 text: no NUL byte, no invalid,
- * overlong or surrogate sequence. Returns -1 when it is, else the offset
- * of the first bad byte (a reply that is not text is not trusted, even if
- * an address-shaped token stands in it). */
-long		 addr_text_bad(const char *text, size_t len);
 
 #endif

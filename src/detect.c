@@ -13,6 +13,7 @@
 #include "http.h"
 #include "log.h"
 #include "platform.h"
+#include "utf8.h"
 
 #define DETECT_BODY_MAX		(64u << 10)
 #define DETECT_CMD_MAX		(64u << 10)
@@ -104,7 +105,7 @@ take_from_text(const struct config *c, struct hunt *hu, const char *src,
 	const char	*why;
 	long		 bad;
 
-	if ((bad = addr_text_bad(text, len)) >= 0) {
+	if ((bad = utf8_bad(text, len)) >= 0) {
 		failed(hu, src, "the reply is not UTF-8 text (%s at byte %ld)",
 		    text[bad] == '\0' ? "a NUL byte" : "an invalid byte", bad);
 		return 0;

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "utf8.h"
 
 /* Returns 1 when s[0..n) holds only JSON whitespace. */
 static int
@@ -22,8 +23,9 @@ all_space(const char *s, size_t n)
 }
 
 /*
- * Parses exactly body->len bytes. A raw NUL byte is never valid JSON, and
- * anything but whitespace after the value means the body is not JSON.
+ * Parses exactly body->len bytes. A raw NUL byte is never valid JSON, JSON
+ * is UTF-8 (RFC 8259: cJSON does not check), and anything but whitespace
+ * after the value means the body is not JSON.
  */
 cJSON *
 json_parse(const struct buf *body)
@@ -36,7 +38,7 @@ json_parse(const struct buf *body)
 		return NULL;
 	s = body->data;
 	len = body->len;
-	if (memchr(s, '\0', len) != NULL)
+	if (utf8_bad(s, len) >= 0)		/* NUL, not UTF-8 */
 		return NULL;
 	root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
 	if (root == NULL)

@@ -204,6 +204,19 @@ def test_provider_reply_with_nul_byte(world):
     provider_fault(world, before)
 
 
+@pytest.mark.parametrize("junk", [b"\xff\xfe", b"\xc0\xae", b"\xed\xa0\x80"],
+                         ids=["ff_fe", "overlong", "surrogate"])
+def test_provider_reply_not_utf8(world, junk):
+    # JSON must be UTF-8 (RFC 8259): a reply that is not is not trusted,
+    # even when it says success
+    before = primed(world, [HOME])
+    good = patch_reply(world.cf, HOME, ADDR4_C)
+    good["messages"] = ["JUNK"]
+    body = json.dumps(good).encode().replace(b"JUNK", junk)
+    world.cf.fault(status=200, method="PATCH", body=body)
+    provider_fault(world, before)
+
+
 TRUNCATED = '{"success": true, "errors": [], "messages": [], "result": {"id'
 
 
