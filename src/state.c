@@ -248,10 +248,13 @@ state_prune(struct state *s, int (*keep)(const char *, const char *, int,
 	}
 }
 
-/* Returns 1 when s can stand in an INI line as it is ('=' only in values). */
+/* Returns 1 when s can stand in an INI line as it is ('=' only in values;
+ * no empty key: " = v" would be read as more of the previous value). */
 static int
 ini_safe(const char *s, int is_key)
 {
+	if (is_key && *s == '\0')
+		return 0;
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == ';' || *s == '#' ||
 		    *s == '[' || *s == ']' || (is_key && (*s == '=' || *s == ':')))
