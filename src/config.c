@@ -537,9 +537,12 @@ load_general(struct loader *L, struct config *c, const struct kv *g)
 		else
 			c->timeout_ms = n * 1000;
 	}
-	if ((it = kv_find(g, "state_file")) != NULL)
+	if ((it = kv_find(g, "state_file")) != NULL) {
 		c->state_file = xstrdup(it->val);
-	else
+		if (*it->val == '\0')
+			lerror(L, it->line, "[general] state_file: empty (leave "
+			    "it out for the default)");
+	} else
 		c->state_file = plat_default_state();
 	if ((it = kv_find(g, "ca_file")) != NULL) {
 		c->ca_file = xstrdup(it->val);

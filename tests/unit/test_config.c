@@ -556,6 +556,10 @@ test_expand(void)
 	CHECK(load2(&c, "ipv6 = off", "zone = ${}") == -1);
 	CHECK(has(7, "[home] zone: malformed ${...}"));
 	config_free(&c);
+	/* Found by fuzz_config: an empty state_file was taken as is. */
+	CHECK(load2(&c, "state_file =", "") == -1);
+	CHECK(has(2, "[general] state_file: empty"));
+	config_free(&c);
 	/* [general] values expand too. */
 	setenv("DDNS_T_TIMEOUT", "42", 1);
 	CHECK(load2(&c, "timeout = ${DDNS_T_TIMEOUT}", "") == 0);
