@@ -883,6 +883,60 @@ struct run {
 	char		 name[64];	/* first word of the command */
 };
 
+/*
+ * A run ended by SIGTERM, SIGINT or SIGHUP while a command runs takes the
+ * command's process group with it: the command's time limit lives in this
+ * process, so an orphan would run unbounded. The handler then lets the
+ * signal do what it would have done.
+ */
+static const int	 end_sigs[] = { SIGTERM, SIGINT, SIGHUP };
+static volatile sig_atomic_t run_group;	/* the child's group, or 0 */
+static volatile sig_atomic_t run_parent;	/* our pid, for the handler */
+
+static void
+on_end_signal(int sig)
+{
+	struct sigaction dfl;
+
+	if ((sig_atomic_t)getpid() == run_parent && run_group > 0)
+		(void)kill(-(pid_t)run_group, SIGKILL);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	(void)sigaction(sig, &dfl, NULL);
+	(void)raise(sig);	/* delivered when this handler returns */
+}
+
+/* Catches the end signals that are not ignored; old[] keeps what was. */
+static void
+end_sigs_catch(struct sigaction old[3])
+{
+	struct sigaction	 sa;
+	size_t			 i;
+
+	run_parent = (sig_atomic_t)getpid();
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_end_signal;
+	for (i = 0; i < 3; i++) {
+		if (sigaction(end_sigs[i], NULL, &old[i]) == -1 ||
+		    (!(old[i].sa_flags & SA_SIGINFO) &&
+		    old[i].sa_handler == SIG_IGN))
+			continue;
+		(void)sigaction(end_sigs[i], &sa, NULL);
+	}
+}
+
+/* Puts back what end_sigs_catch found. */
+static void
+end_sigs_restore(const struct sigaction old[3])
+{
+	size_t i;
+
+	run_group = 0;
+	for (i = 0; i < 3; i++)
+		(void)sigaction(end_sigs[i], &old[i], NULL);
+}
+
 /* Returns milliseconds left before deadline (0 when passed). */
 static int
 ms_left(long long deadline)
@@ -1124,6 +1178,7 @@ run_start(struct run *r, const struct plat_cmd *cmd, char **envp,
 	r->infd = in[1];
 	if (r->pid > 0) {
 		(void)setpgid(r->pid, r->pid);
+		run_group = (sig_atomic_t)r->pid;
 		e = wait_exec(ex[0], r->deadline);
 	}
 	close_fd(&ex[0]);
@@ -1287,7 +1342,7 @@ int
 plat_run(const struct plat_cmd *cmd, struct buf *out, int *status,
     char *err, size_t errlen)
 {
-	struct sigaction ign, old;
+	struct sigaction ign, old, ends[3];
 	struct run	 r;
 	char		**envp;
 	int		 rc;
@@ -1308,9 +1363,11 @@ plat_run(const struct plat_cmd *cmd, struct buf *out, int *status,
 	sigemptyset(&ign.sa_mask);
 	ign.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &ign, &old);
+	end_sigs_catch(ends);
 	rc = run_start(&r, cmd, envp, &old, err, errlen);
 	if (rc == 0)
 		rc = run_finish(&r, out, status, err, errlen);
+	end_sigs_restore(ends);
 	(void)sigaction(SIGPIPE, &old, NULL);
 	free(envp);
 	return rc;

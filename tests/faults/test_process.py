@@ -220,3 +220,39 @@ def test_ten_runs_at_once(world, first):
     writes = [q for q in cf.requests if q.method != "GET"]
     assert len(writes) == 1, writes     # one batch for both records
     assert leftovers(world) == []
+
+
+def alive(pid):
+    """Whether pid is a live process (a zombie counts as gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_during_a_command_ends_the_command_too(world, sig):
+    # a cmd: source is bounded by the run's timeout; a run ended by a
+    # signal must not leave it running unbounded
+    pidfile = world.dir / "cmd.pid"
+    world.config(general={"timeout": "20",
+                          "ipv4": "cmd:echo $$ > %s; exec sleep 30"
+                          % pidfile})
+    p = start(world)
+    child = None
+    try:
+        wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(),
+                 "the command started")
+        child = int(pidfile.read_text())
+        assert alive(child)
+        p.send_signal(sig)
+        p.wait(timeout=RUN_TIMEOUT)
+        assert p.returncode == -sig, p.returncode
+        wait_for(lambda: not alive(child), "the command ended", limit=5)
+    finally:
+        p.kill()
+        if child is not None and alive(child):
+            os.kill(child, signal.SIGKILL)
+        p.communicate(timeout=RUN_TIMEOUT)
+    assert world.cf.requests == []
