@@ -231,8 +231,8 @@ race_done(struct race *r)
 }
 
 /* Sets when a family with a first, unconfirmed answer stops waiting for
- * a second one: twice as long as the first took, at least
- * DETECT_CONFIRM_MS, never past the timeout. */
+ * a second one: as long again as the first took, at least
+ * DETECT_CONFIRM_MS more, never past the timeout. */
 static void
 start_settling(struct race *r, struct hunt *hu)
 {

@@ -7,8 +7,8 @@
  * the address already published (nothing will change), so a dead or slow
  * source never delays a healthy one. An answer that would change a record
  * waits for a second opinion: until another source agrees or every other
- * source failed, at most twice as long as the first answer took (at least
- * 0.5 s, never past the timeout). Two sources that disagree publish
+ * source failed, waiting at most as long again as the first answer took
+ * (at least 0.5 s, never past the timeout). Two sources that disagree publish
  * neither address: the family counts as not found.
  */
 #ifndef DDNS_DETECT_H
