@@ -12,7 +12,8 @@
 #   make fuzz [FUZZ_SECONDS=N]
 #                          every libFuzzer target for N seconds (default
 #                          60), after replaying its seeds and regressions
-#   make fuzz-replay       seeds and regressions only, each input once
+#   make fuzz-replay       seeds, regressions (and inputs kept in build/fuzz),
+#                          each once, no fuzzing
 #   make soak [SOAK_RUNS=N]
 #                          N runs (default 1000) against a chaotic provider
 #   make hardening-deps    clang, its fuzzer runtime and valgrind (apt-get)

@@ -168,11 +168,11 @@ def render_soak(d):
         "Last run: %s, seed %s, %d s; providers %s, %d records." % (
             d["when"], d["seed"], d["seconds"], " and ".join(d["providers"]),
             d["records"]), "count", [
-            "| runs of the binary (chaos on; then one calm run) | %d of %d%s |"
-            % (d["runs"], d["runs_wanted"],
-               " (**budget ran out**)" if d["out_of_time"] else ""),
-            "| runs that exited 0 / 1 / otherwise | %d / %d / %d |" % (
-                d["exit0"], d["exit1"], d["exit_other"]),
+            "| runs of the binary with chaos (one calm run follows) | %d of "
+            "%d%s |" % (d["runs"], d["runs_wanted"],
+                        " (**budget ran out**)" if d["out_of_time"] else ""),
+            "| runs that exited 0 / 1 / otherwise (the calm one included) | "
+            "%d / %d / %d |" % (d["exit0"], d["exit1"], d["exit_other"]),
             "| public address changes | %d |" % d["address_changes"],
             "| requests to the providers | %d |" % d["requests"],
             "| provider faults injected (%s) | %d |" % (kinds, d["faults"]),
@@ -254,6 +254,10 @@ def kind_faults(a):
 
 
 def kind_soak(a):
+    if not a.json or not os.path.exists(a.json):
+        print("figures: no soak summary %s; not updated" % a.json,
+              file=sys.stderr)
+        sys.exit(0)
     with open(a.json) as f:
         d = json.load(f)
     d.setdefault("when", now())

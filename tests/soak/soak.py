@@ -350,6 +350,7 @@ class Soak:
         self.chaos.on = False
         code = self.run_once(final=True)
         return dict(
+            when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             seed=self.a.seed, seconds=round(time.monotonic() - t0),
             runs=self.stats["runs"] - 1, runs_wanted=self.a.runs,
             out_of_time=out_of_time, exit0=self.stats["exit0"],
