@@ -4,6 +4,7 @@ never follow a redirect to another host."""
 
 import base64
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -371,4 +372,36 @@ def test_redirect_to_other_host_not_followed(prov, make_echo, server_ctx,
     assert r.code == 1, r
     assert redir.hits > 0, r
     assert other.total() == 0, "the redirect was followed: %s" % r
+    prov.assert_quiet(r)
+
+
+def echo_secret(prov, text):
+    """Makes every reply of prov's emulator an error that quotes text."""
+    e, kind = prov.emu, prov.spec.emulator
+    if kind == "cf":
+        e.fault(status=400, body={"success": False, "errors": [
+            {"code": 6003, "message": text}], "messages": [],
+            "result": None})
+    elif kind == "ali":
+        e.fail(None, 400, "InvalidParameter", message=text, times=None)
+    elif kind == "dp":
+        e.fail("*", "InvalidParameter", message=text, times=None)
+    elif kind == "hw":
+        e.fault(status=400, code="DNS.0303", message=text)
+    elif prov.name == "http":
+        e.hook_reply = (400, text)
+    else:
+        for _ in range(4):
+            e.queue("badauth " + text, status=401)
+
+
+@pytest.mark.parametrize("prov", ALL, indirect=True)
+def test_reply_quoting_the_secret_is_masked(prov):
+    # a server that puts the secret, raw and percent-encoded, in its error
+    s = prov.spec.secrets[0]
+    echo_secret(prov, "rejected %s (%s)" % (s, urllib.parse.quote(s,
+                                                                   safe="")))
+    prov.config()
+    r = prov.run("-v")
+    assert r.code == 1, r
     prov.assert_quiet(r)
