@@ -13,10 +13,12 @@
  *
  * The changes of one account are cut into "slots" (a hostname with the A
  * and/or AAAA address it carries), slots with the same addresses are put
- * in one request (up to the service's cap), and each request's reply is
- * judged line by line. When the service says to wait (911, dnserr, abuse,
- * HTTP 429/5xx) the rest of the account is left alone and retry_after is
- * set, so the engine keeps the back-off in the state.
+ * in one request (up to the service's cap), the requests are sent
+ * together (DD_PARALLEL at a time), and each reply is judged line by line
+ * as it comes. When the service says to wait (911, dnserr, abuse, HTTP
+ * 429/5xx) no further request starts, the rest of the account is left
+ * alone and retry_after is set, so the engine keeps the back-off in the
+ * state.
  */
 #include <stdio.h>
 #include <stdlib.h>
