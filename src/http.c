@@ -28,6 +28,10 @@ struct http {
 	char		*ca_file;
 	char		*user_agent;
 	CURLM		*multi;		/* NULL until the first request */
+	CURLSH		*share;		/* TLS sessions of every request, so
+					   a second connection to a host
+					   resumes instead of a full
+					   handshake; NULL: none */
 	struct buf	 ca_blob;	/* ca_file (+ system bundle), when set */
 	int		 capath_only;	/* trust curl's CA directory, not its
 					   bundle file */
@@ -77,6 +81,8 @@ http_free(struct http *h)
 		return;
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	if (h->share)
+		curl_share_cleanup(h->share);
 	free(h->ca_file);
 	free(h->user_agent);
 	buf_free(&h->ca_blob);
@@ -132,7 +138,17 @@ http_setup(struct http *h)
 		}
 	}
 	h->multi = curl_multi_init();
-	return h->multi ? 0 : -1;
+	if (h->multi == NULL)
+		return -1;
+	/* Concurrent requests to one host over HTTP/1.1 need connections of
+	 * their own; sharing the TLS sessions lets the later ones resume. */
+	h->share = curl_share_init();
+	if (h->share && curl_share_setopt(h->share, CURLSHOPT_SHARE,
+	    CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+		curl_share_cleanup(h->share);
+		h->share = NULL;
+	}
+	return 0;
 }
 
 static size_t
@@ -167,6 +183,8 @@ xfer_setup(struct http *h, struct xfer *x)
 	bad |= curl_easy_setopt(e, CURLOPT_URL, r->url) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	if (h->share)
+		curl_easy_setopt(e, CURLOPT_SHARE, h->share);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
