@@ -28,8 +28,10 @@ FUZZ_JOBS	?= 2
 SOAK_RUNS	?= 1000
 SOAK_SEED	?=
 SOAK_FLAGS	?=
-# pytest-xdist workers for the fault tests (they mostly wait on sockets).
+# pytest-xdist workers for the fault tests (they mostly wait on sockets)
+# and for the valgrind subset (CPU-bound: one per core).
 FAULTS_JOBS	?= 2
+VG_JOBS		?= 2
 # The end-to-end subset valgrind runs (whole files, so renamed tests
 # cannot make it silently smaller).
 VG_E2E		?= tests/e2e/test_pipeline.py tests/e2e/test_state.py \
@@ -109,9 +111,12 @@ check-asan: $(ASAN_B)/san_defaults.o $(FAULTFS)
 
 # --- check-valgrind -------------------------------------------------------
 
+# VG_ORIGINS=--track-origins=yes shows where an uninitialised value came
+# from; off by default, as it makes every run about half again as slow.
+VG_ORIGINS	?=
 VG_ARGS		 = --error-exitcode=23 --leak-check=full \
 		   --errors-for-leak-kinds=definite,indirect \
-		   --show-leak-kinds=definite,indirect --track-origins=yes \
+		   --show-leak-kinds=definite,indirect $(VG_ORIGINS) \
 		   --num-callers=30 --quiet
 
 $(VG_B)/ddns-update-vg: $(VG_B)/ddns-update
@@ -123,7 +128,8 @@ $(VG_B)/ddns-update-vg: $(VG_B)/ddns-update
 	chmod 755 $@
 
 check-valgrind:
-	@rm -rf $(VG_B)/reports; mkdir -p $(VG_B)/reports $(FIG_B)
+	@rm -rf $(VG_B)/reports $(VG_B)/ddns-update-vg; \
+	mkdir -p $(VG_B)/reports $(FIG_B)
 	+$(VG_MAKE) $(VG_B)/ddns-update $(TEST_BINS:$(B)/%=$(VG_B)/%)
 	+$(VG_MAKE) $(VG_B)/ddns-update-vg
 	@t0=$$(date +%s); rc=0; n=0; \
@@ -132,7 +138,8 @@ check-valgrind:
 	        >/dev/null 2>&1 || { echo "valgrind: $$t failed"; rc=1; }; \
 	done; echo "valgrind: $$n unit test programs run"; \
 	DDNS_UPDATE=$(abspath $(VG_B))/ddns-update-vg \
-	    $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider $$($(PYTHON) -c \
+	    'import xdist' 2>/dev/null && printf -- '-n %s' $(VG_JOBS)) \
 	    --junitxml=$(FIG_B)/valgrind-e2e.xml $(VG_E2E) || rc=1; \
 	sh tests/faults/san_reports.sh $(VG_B)/reports || rc=1; \
 	$(FIGURES) valgrind --unit-programs $$n \
