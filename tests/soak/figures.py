@@ -166,7 +166,7 @@ def render_soak(d):
                       sorted(d["fault_kinds"].items()) if k != "none")
     return two_columns(
         "Last run: %s, seed %s, %d s; providers %s, %d records." % (
-            d["when"], d["seed"], d["seconds"], " and ".join(d["providers"]),
+            d["when"], d["seed"], d["seconds"], ", ".join(d["providers"]),
             d["records"]), "count", [
             "| runs of the binary with chaos (one calm run follows) | %d of "
             "%d%s |" % (d["runs"], d["runs_wanted"],

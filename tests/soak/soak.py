@@ -2,14 +2,16 @@
 """Soak test: many runs of the real binary against chaotic providers.
 
     soak.py --binary PATH [--runs N] [--seed S] [--json FILE]
-            [--budget SECONDS] [--run-timeout SECONDS] [--keep] [-v]
+            [--providers LIST] [--budget SECONDS] [--run-timeout SECONDS]
+            [--keep] [-v]
 
-One config holds a Cloudflare account (tests/e2e/e2e_servers.py's
-emulator) and a dyndns2 account (tests/e2e/emu_dyndns2.py), two records
-each, over HTTPS on 127.0.0.1 with a CA made for the soak. Before each run
-the public address (the e2e address echo) moves, one time in two, to
-another address of a small pool, so addresses also come back to earlier values. Every request
-to a provider draws a fault from a seeded generator:
+One config holds an account for each provider soaked (by default all that
+have an emulator in tests/e2e: Cloudflare and dyndns2 with two records,
+alidns, dnspod and huaweicloud with one), over HTTPS on 127.0.0.1 with a
+CA made for the soak. Before each run the public address (the e2e address
+echo) moves, one time in two, to another address of a small pool, so
+addresses also come back to earlier values. Every request to a provider
+draws a fault from a seeded generator:
 
   latency      a delay, usually short, sometimes past the client's timeout
                (the request is then still carried out: its reply is lost)
@@ -21,13 +23,13 @@ to a provider draws a fault from a seeded generator:
   late-5xx     the request carried out, then answered 502
 
 After every run (once the providers have finished every request, even
-those the client gave up on): the exit status is 0 or 1 (no crash, no hang), no record
-has a duplicate at the provider, every address the state file claims is
-what the provider holds, and exit 0 means every record holds the current
-address. At the end the chaos stops, one calm run follows, and state,
-provider and the current address must agree. Prints every violation;
-exits 0 when there is none, 1 when there are, 2 when the time budget ran
-out before all runs were done, 3 on a set-up error.
+those the client gave up on): the exit status is 0 or 1 (no crash, no
+hang), no record has a duplicate at the provider, every address the state
+file claims is what the provider holds, and exit 0 means every record
+holds the current address. At the end the chaos stops, one calm run
+follows, and state, provider and the current address must agree. Prints
+every violation; exits 0 when there is none, 1 when there are, 2 when the
+time budget ran out before all runs were done, 3 on a set-up error.
 """
 
 import argparse
@@ -53,13 +55,13 @@ from e2e_servers import (CloudflareEmulator, EchoServer,    # noqa: E402
                          _CFHandler)
 from e2e_util import (clean_env, parse_state, rec_section,  # noqa: E402
                       run_binary)
+from emu_alidns import AlidnsEmulator, _AliHandler         # noqa: E402
+from emu_dnspod import DnspodEmulator, _DnspodHandler       # noqa: E402
 from emu_dyndns2 import DynEmulator, _DynHandler            # noqa: E402
+from emu_huaweicloud import HuaweiDnsEmulator, _HWHandler   # noqa: E402
 
 POOL = ["93.184.216.34", "93.184.216.35", "93.184.216.36", "93.184.216.37"]
-CF_TOKEN = "soakTok_0123456789abcdefghijklmnopqrstuv"
-DYN_USER, DYN_PASS = "soak", "soak-Pa55word"
-CF_RECORDS = ["home.example.com", "nas.example.com"]
-DYN_RECORDS = ["a.dyn.example.net", "b.dyn.example.net"]
+SECRET = "soak+S3cret/Key=0123456789abcdefXYZ"
 TIMEOUT = 1                 # the config's timeout (s): the smallest allowed
 PRE = ("5xx", "disconnect", "reset")
 POST = ("lost-reply", "mid-reply", "late-5xx")
@@ -185,26 +187,106 @@ class ChaosHandler:
             pass
 
 
-class ChaosCFHandler(ChaosHandler, _CFHandler):
-    pass
+def chaotic(server_cls, handler_cls):
+    """server_cls whose requests go through ChaosHandler first."""
+    handler = type("Chaos" + handler_cls.__name__.lstrip("_"),
+                   (ChaosHandler, handler_cls), {})
+
+    class Chaotic(server_cls):
+        def __init__(self, chaos, *args):
+            self.chaos = chaos
+            super().__init__(*args)
+            self.RequestHandlerClass = handler
+    return Chaotic
 
 
-class ChaosDynHandler(ChaosHandler, _DynHandler):
-    pass
+class Account:
+    """One section of the config: its emulator, keys and records, and how
+    to read what the emulator holds for a record (a list of addresses:
+    more than one is a duplicate)."""
+
+    def __init__(self, label, provider, server, keys, records, held):
+        self.label, self.provider, self.server = label, provider, server
+        self.keys, self.records, self.held = keys, records, held
+
+    def section(self):
+        return ["[%s]" % self.label, "provider = %s" % self.provider] + [
+            "%s = %s" % kv for kv in self.keys.items()] + [
+            "records = %s" % " ".join(self.records), "type = A", ""]
 
 
-class ChaosCloudflare(CloudflareEmulator):
-    def __init__(self, host, ctx, token, chaos):
-        self.chaos = chaos
-        super().__init__(host, ctx, token)
-        self.RequestHandlerClass = ChaosCFHandler
+def cf_account(chaos, ctx):
+    e = chaotic(CloudflareEmulator, _CFHandler)(chaos, "127.0.0.1", ctx,
+                                                 SECRET).start()
+    e.add_zone("example.com")
+
+    def held(name):
+        with e.lock:
+            return [r["content"] for r in e.records.values()
+                    if r["name"] == name and r["type"] == "A"]
+    return Account("cf", "cloudflare", e, {
+        "token": SECRET, "zone": "example.com", "endpoint": e.base},
+        ["home.example.com", "nas.example.com"], held)
 
 
-class ChaosDyn(DynEmulator):
-    def __init__(self, host, ctx, chaos):
-        self.chaos = chaos
-        super().__init__(host, ctx)
-        self.RequestHandlerClass = ChaosDynHandler
+def dyn_account(chaos, ctx):
+    e = chaotic(DynEmulator, _DynHandler)(chaos, "127.0.0.1", ctx).start()
+    names = ["a.dyn.example.net", "b.dyn.example.net"]
+    e.add_account("soak", SECRET, *names)
+
+    def held(name):
+        a = e.addr(name)
+        return [a] if a is not None else []
+    return Account("dyn", "dyndns2", e, {
+        "server": e.url("/nic/update"), "username": "soak",
+        "password": SECRET}, names, held)
+
+
+def ali_account(chaos, ctx):
+    e = chaotic(AlidnsEmulator, _AliHandler)(
+        chaos, "127.0.0.1", ctx, "LTAI5tSoakKeyId0001", SECRET).start()
+    e.add_domain("example.org")
+
+    def held(name):
+        return [r["Value"] for r in e.find("example.org", name.split(".")[0],
+                                           "A")]
+    return Account("ali", "alidns", e, {
+        "access_key_id": "LTAI5tSoakKeyId0001", "access_key_secret": SECRET,
+        "endpoint": e.base}, ["ali.example.org"], held)
+
+
+def dp_account(chaos, ctx):
+    e = chaotic(DnspodEmulator, _DnspodHandler)(
+        chaos, "127.0.0.1", ctx, "AKIDsoak0123456789abcdef0123456789",
+        SECRET).start()
+    e.add_domain("example.org")
+
+    def held(name):
+        return [r["Value"] for r in e.find("example.org", name.split(".")[0],
+                                           "A")]
+    return Account("dp", "dnspod", e, {
+        "secret_id": "AKIDsoak0123456789abcdef0123456789",
+        "secret_key": SECRET, "endpoint": e.base}, ["dp.example.org"], held)
+
+
+def hw_account(chaos, ctx):
+    e = chaotic(HuaweiDnsEmulator, _HWHandler)(
+        chaos, "127.0.0.1", ctx, "HPUASOAKKEY000000001", SECRET).start()
+    e.add_zone("example.org")
+
+    def held(name):
+        with e.lock:
+            sets = [r for r in e.recordsets.values()
+                    if r["name"] == name + "." and r["type"] == "A"]
+        return [a for r in sets for a in r["records"]]
+    return Account("hw", "huaweicloud", e, {
+        "access_key": "HPUASOAKKEY000000001", "secret_key": SECRET,
+        "endpoint": e.base}, ["hw.example.org"], held)
+
+
+ACCOUNTS = {"cloudflare": cf_account, "dyndns2": dyn_account,
+            "alidns": ali_account, "dnspod": dp_account,
+            "huaweicloud": hw_account}
 
 
 class Soak:
@@ -221,44 +303,31 @@ class Soak:
         ctx.load_cert_chain(str(self.pki.cert), str(self.pki.key))
         self.address = self.rng.choice(POOL)
         self.echo = EchoServer("127.0.0.1", ctx, self.address).start()
-        self.cf = ChaosCloudflare("127.0.0.1", ctx, CF_TOKEN,
-                                  self.chaos).start()
-        self.cf.add_zone("example.com")
-        self.dyn = ChaosDyn("127.0.0.1", ctx, self.chaos).start()
-        self.dyn.add_account(DYN_USER, DYN_PASS, *DYN_RECORDS)
+        self.accts = [ACCOUNTS[p](self.chaos, ctx) for p in a.providers]
         self.home = work / "home"
         self.home.mkdir()
         self.state_path = work / "state.ini"
         self.cfg = work / "ddns.ini"
-        self.cfg.write_text("\n".join([
-            "[general]", "state_file = %s" % self.state_path,
-            "timeout = %d" % TIMEOUT, "ca_file = %s" % self.pki.ca,
-            "ipv4 = %s" % self.echo.url("/ip"), "ipv6 = off", "",
-            "[cf]", "provider = cloudflare", "token = %s" % CF_TOKEN,
-            "zone = example.com", "records = %s" % " ".join(CF_RECORDS),
-            "type = A", "endpoint = %s" % self.cf.base, "",
-            "[dyn]", "provider = dyndns2",
-            "server = %s" % self.dyn.url("/nic/update"),
-            "username = %s" % DYN_USER, "password = %s" % DYN_PASS,
-            "records = %s" % " ".join(DYN_RECORDS), "type = A", ""]))
+        lines = ["[general]", "state_file = %s" % self.state_path,
+                 "timeout = %d" % TIMEOUT, "ca_file = %s" % self.pki.ca,
+                 "ipv4 = %s" % self.echo.url("/ip"), "ipv6 = off", ""]
+        for acct in self.accts:
+            lines += acct.section()
+        self.cfg.write_text("\n".join(lines))
         os.chmod(self.cfg, 0o600)
 
     def stop(self):
-        for s in (self.echo, self.cf, self.dyn):
-            s.stop()
+        self.echo.stop()
+        for acct in self.accts:
+            acct.server.stop()
 
     # --- what the provider holds -----------------------------------------
 
     def records(self):
-        """Yields (label, name, provider's address or a list of them)."""
-        for name in CF_RECORDS:
-            with self.cf.lock:
-                held = [r["content"] for r in self.cf.records.values()
-                        if r["name"] == name and r["type"] == "A"]
-            yield "cf", name, held
-        for name in DYN_RECORDS:
-            a = self.dyn.addr(name)
-            yield "dyn", name, [a] if a is not None else []
+        """Yields (label, name, the addresses the provider holds)."""
+        for acct in self.accts:
+            for name in acct.records:
+                yield acct.label, name, acct.held(name)
 
     def state(self):
         try:
@@ -317,9 +386,8 @@ class Soak:
                    "exit_other"] += 1
         if r.code not in (0, 1):
             self.violation("exit %d\n%s" % (r.code, r.err[-2000:]))
-        for s in (CF_TOKEN, DYN_PASS):
-            if s in r.both:
-                self.violation("a secret in the output")
+        if SECRET in r.both:
+            self.violation("the secret in the output")
         if not self.chaos.settle(10):
             self.violation("a provider request still running 10 s later")
         if self.a.verbose:
@@ -361,8 +429,8 @@ class Soak:
             faults=sum(n for k, n in self.chaos.counts.items()
                        if k != "none"),
             fault_kinds=dict(sorted(self.chaos.counts.items())),
-            checks=self.stats["checks"], providers=["cloudflare", "dyndns2"],
-            records=len(CF_RECORDS) + len(DYN_RECORDS),
+            checks=self.stats["checks"], providers=list(self.a.providers),
+            records=sum(len(x.records) for x in self.accts),
             violations=len(self.violations),
             final_agree=code == 0 and self.final_violations == 0,
             first_violations=[w for _, w in self.violations[:20]])
@@ -379,10 +447,18 @@ def main():
                     help="seconds for all runs (default 1200)")
     ap.add_argument("--run-timeout", type=float, default=30,
                     help="seconds one run may take (default 30)")
+    ap.add_argument("--providers", default=",".join(ACCOUNTS),
+                    help="comma-separated, of %s (default: all)" %
+                    ", ".join(ACCOUNTS))
     ap.add_argument("--keep", action="store_true",
                     help="keep the work directory")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
+    a.providers = [p for p in a.providers.split(",") if p]
+    if not a.providers or set(a.providers) - set(ACCOUNTS):
+        print("soak: --providers: choose among %s" % ", ".join(ACCOUNTS),
+              file=sys.stderr)
+        return 3
     if not os.access(a.binary, os.X_OK):
         print("soak: %s is not an executable" % a.binary, file=sys.stderr)
         return 3
