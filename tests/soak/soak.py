@@ -62,6 +62,8 @@ from emu_huaweicloud import HuaweiDnsEmulator, _HWHandler   # noqa: E402
 
 POOL = ["93.184.216.34", "93.184.216.35", "93.184.216.36", "93.184.216.37"]
 SECRET = "soak+S3cret/Key=0123456789abcdefXYZ"
+SANITIZERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+              "runtime error:")
 TIMEOUT = 1                 # the config's timeout (s): the smallest allowed
 PRE = ("5xx", "disconnect", "reset")
 POST = ("lost-reply", "mid-reply", "late-5xx")
@@ -388,6 +390,10 @@ class Soak:
             self.violation("exit %d\n%s" % (r.code, r.err[-2000:]))
         if SECRET in r.both:
             self.violation("the secret in the output")
+        for sign in SANITIZERS:         # a sanitizer build (--binary)
+            if sign in r.err:
+                self.violation("%s\n%s" % (sign, r.err[-3000:]))
+                break
         if not self.chaos.settle(10):
             self.violation("a provider request still running 10 s later")
         if self.a.verbose:
