@@ -10,7 +10,11 @@
 # Needs python3 (standard library only), inadyn, ddclient, curl and openssl
 # (apt-get install inadyn ddclient curl openssl); valgrind for the
 # instruction counts. BENCH_FLAGS=--quick: three runs per row, no
-# callgrind, for trying the benchmark itself out.
+# callgrind, for trying the benchmark itself out. On a machine shared with
+# other work, a higher priority for the whole benchmark (servers and the
+# three tools alike: `sudo nice -n -10 make bench`) keeps that work from
+# stretching the wall times; the report records the nice value and the
+# load average.
 
 BENCH_PYTHON	?= python3
 BENCH_OUT	?= docs/benchmarks.md
