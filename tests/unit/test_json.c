@@ -56,6 +56,14 @@ test_parse(void)
 	CHECK(parse("{\"a\":tru") == NULL);
 	CHECK(parse_n(nul_in_str, sizeof(nul_in_str) - 1) == NULL);
 	CHECK(parse_n(nul_after, sizeof(nul_after) - 1) == NULL);
+	/* JSON is UTF-8 (RFC 8259): invalid bytes anywhere, even in a
+	 * string nobody reads, make the reply untrusted. */
+	CHECK(parse("{\"a\":\"x\xffy\"}") == NULL);
+	CHECK(parse("{\"a\":\"\xc0\xae\"}") == NULL);
+	CHECK(parse("{\"a\":\"\xed\xa0\x80\"}") == NULL);
+	j = parse("{\"a\":\"\xe5\xbd\x93\xe5\x89\x8d\"}");	/* UTF-8 */
+	CHECK(j != NULL);
+	cJSON_Delete(j);
 
 	/* Only len bytes count, even with no NUL after them. */
 	p = malloc(16);
