@@ -17,6 +17,9 @@
  *                    next matching call fails
  *   FAULTFS_LOG      append "OP ERRNO PATH" here for every injected fault,
  *                    so a test can tell the fault was reached
+ *   FAULTFS_STALL    instead of failing, the matching calls sleep this many
+ *                    milliseconds and then succeed (logged with ERRNO 0):
+ *                    a window in which a test can kill the process
  *
  * Built with the system compiler as a shared object, with its own flags
  * (-D_GNU_SOURCE for RTLD_NEXT); never linked into the program.
@@ -28,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -126,13 +130,23 @@ note(const char *op, int e, const char *path)
 static int
 inject(const char *op, const char *path)
 {
-	const char	*after = getenv("FAULTFS_AFTER");
-	int		 e;
+	const char	*after = getenv("FAULTFS_AFTER"), *stall;
+	struct timespec	 ts;
+	int		 e, ms;
 
 	if (!op_selected(op) || !path_selected(path))
 		return 0;
 	if (matched++ < (after ? atoi(after) : 0))
 		return 0;
+	if ((stall = getenv("FAULTFS_STALL")) != NULL) {
+		ms = atoi(stall);
+		note(op, 0, path);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		return 0;
+	}
 	e = fault_errno();
 	note(op, e, path);
 	errno = e;

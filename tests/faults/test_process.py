@@ -256,3 +256,35 @@ def test_signal_during_a_command_ends_the_command_too(world, sig):
             os.kill(child, signal.SIGKILL)
         p.communicate(timeout=RUN_TIMEOUT)
     assert world.cf.requests == []
+
+
+@pytest.mark.parametrize("op", ["write", "fsync", "rename"])
+def test_sigkill_while_the_state_is_written(world, faultfs, op):
+    # faultfs holds the run inside one step of the state write (the temp
+    # file's write or fsync, or just before the rename) for 5 s: killed
+    # there, the old state stays whole and the next run is not confused
+    # by the temp file left behind
+    world.cf.add_record(HOME, ADDR4_B)
+    world.config()
+    assert world.run().code == 0
+    before = world.state_bytes()
+    world.echo.address = ADDR4_C
+    log = world.dir / "faultfs.log"
+    env = world.env(LD_PRELOAD=faultfs, FAULTFS_OP=op, FAULTFS_STALL="5000",
+                    FAULTFS_PATH="state.ini.tmp", FAULTFS_LOG=log)
+    p = subprocess.Popen([world.binary, "-c", str(world.cfg_path)], env=env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: log.exists() and log.read_text().startswith(op)
+                 or p.poll() is not None, "the %s stall" % op)
+        assert p.poll() is None, p.communicate()
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=RUN_TIMEOUT)
+    finally:
+        p.kill()
+        p.communicate(timeout=RUN_TIMEOUT)
+    assert world.state_bytes() == before
+    assert world.cf.content(HOME) == ADDR4_C     # only the state lags
+    assert len(leftovers(world)) <= 1, leftovers(world)
+    converge(world, SEED)
