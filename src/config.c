@@ -252,7 +252,9 @@ expand(struct loader *L, const struct section *s, const struct kv_item *it,
 	return 0;
 }
 
-/* Reads a secret file into out, trailing newlines trimmed; 0 or -1. */
+/* Reads a secret file into out, trailing newlines trimmed; 0 or -1.
+ * Messages name the path as written (it->val): what ${VAR} held stays out
+ * of them ("token_file = ${TOKEN}", a slip for token, must not print it). */
 static int
 read_value_file(struct loader *L, const struct section *s,
     const struct kv_item *it, const char *path, struct buf *out)
@@ -264,14 +266,15 @@ read_value_file(struct loader *L, const struct section *s,
 
 	if ((fp = plat_fopen(path, "rb")) == NULL) {
 		lerror(L, it->line, "[%s] %s: cannot read %s: %s", s->name,
-		    it->key, path, strerror(errno));
+		    it->key, it->val, strerror(errno));
 		return -1;
 	}
 	out->max = SECRET_FILE_MAX;
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		if (buf_add(out, chunk, n) == -1) {
 			lerror(L, it->line, "[%s] %s: %s is larger than %d "
-			    "bytes", s->name, it->key, path, SECRET_FILE_MAX);
+			    "bytes", s->name, it->key, it->val,
+			    SECRET_FILE_MAX);
 			rc = -1;
 			break;
 		}
@@ -281,7 +284,7 @@ read_value_file(struct loader *L, const struct section *s,
 		out->data[--out->len] = '\0';
 	if (rc == 0 && strlen(buf_str(out)) != out->len) {
 		lerror(L, it->line, "[%s] %s: %s holds a NUL byte", s->name,
-		    it->key, path);
+		    it->key, it->val);
 		rc = -1;
 	}
 	return rc;

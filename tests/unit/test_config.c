@@ -651,6 +651,16 @@ test_token_file(void)
 	CHECK(nerr_is(1));
 	config_free(&c);
 
+	/* Found by fuzz_config: the path is named as written, so what an
+	 * environment variable held (a token, by mistake) is not shown. */
+	setenv("DDNS_T_TOKEN", "tok-from-env", 1);
+	CHECK(load(&c, "[general]\nipv6 = off\n[home]\nprovider = "
+	    "cloudflare\nrecords = a.example.com\ntoken_file = "
+	    "${DDNS_T_TOKEN}\n") == -1);
+	CHECK(has(6, "[home] token_file: cannot read ${DDNS_T_TOKEN}: "));
+	CHECK(strstr(msgs, "tok-from-env") == NULL);
+	config_free(&c);
+
 	/* Too large: 65537 bytes; 65536 is fine. */
 	big = malloc(65537);
 	if (big == NULL)
