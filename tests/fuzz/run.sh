@@ -15,7 +15,10 @@ regs=tests/fuzz/regressions/$t
 corpus=$work/corpus/$t
 art=$work/artifacts/$t
 log=$work/logs/$t.log
-mkdir -p "$corpus" "$art" "$work/logs" "$work/results"
+mkdir -p "$corpus" "$art" "$work/logs" "$work/results" "$work/tmp/$t"
+# The targets' scratch directories (fuzz_util.c's fz_dir) go here too.
+TMPDIR=$(cd "$work/tmp/$t" && pwd)
+export TMPDIR
 dirs=$corpus
 [ -d "$seeds" ] && dirs="$dirs $seeds"
 [ -d "$regs" ] && dirs="$dirs $regs"
