@@ -21,6 +21,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -489,6 +490,39 @@ out:
 	free(dir);
 	buf_free(&tmp);
 	return rc;
+}
+
+int
+plat_clean_temps(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	char		*dir = dir_of(path);
+	struct buf	 pre = BUF_INIT(0), f = BUF_INIT(0);
+	struct dirent	*e;
+	DIR		*d = NULL;
+	int		 n = 0;
+
+	base = base ? base + 1 : path;
+	if (dir == NULL || buf_printf(&pre, "%s.tmp.", base) == -1 ||
+	    (d = opendir(dir)) == NULL)
+		goto out;
+	/* mkstemp's names: the prefix and six characters. */
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, pre.data, pre.len) != 0 ||
+		    strlen(e->d_name) != pre.len + 6)
+			continue;
+		buf_reset(&f);
+		if (buf_printf(&f, "%s/%s", dir, e->d_name) == 0 &&
+		    unlink(f.data) == 0)
+			n++;
+	}
+out:
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	buf_free(&pre);
+	buf_free(&f);
+	return n;
 }
 
 int

@@ -926,6 +926,48 @@ out:
 	return rc;
 }
 
+int
+plat_clean_temps(const char *path)
+{
+	WIN32_FIND_DATAW fd;
+	struct buf	 pat = BUF_INIT(0);
+	char		*dir = dir_of(path);
+	wchar_t		*wpat = NULL, *wdir = NULL, *f;
+	HANDLE		 h = INVALID_HANDLE_VALUE;
+	size_t		 nd;
+	int		 n = 0;
+
+	/* side_name's temp names: path.tmp.PID.N */
+	if (dir == NULL || buf_printf(&pat, "%s.tmp.*", path) == -1 ||
+	    (wpat = wide(pat.data)) == NULL || (wdir = wide(dir)) == NULL)
+		goto out;
+	h = FindFirstFileW(wpat, &fd);
+	nd = wcslen(wdir);
+	while (h != INVALID_HANDLE_VALUE) {
+		f = malloc((nd + 2 + wcslen(fd.cFileName)) * sizeof(*f));
+		if (f != NULL && (fd.dwFileAttributes &
+		    FILE_ATTRIBUTE_DIRECTORY) == 0) {
+			wcscpy(f, wdir);
+			if (nd > 0 && f[nd - 1] != L'\\' && f[nd - 1] != L'/')
+				wcscat(f, L"\\");
+			wcscat(f, fd.cFileName);
+			if (DeleteFileW(f))
+				n++;
+		}
+		free(f);
+		if (!FindNextFileW(h, &fd))
+			break;
+	}
+out:
+	if (h != INVALID_HANDLE_VALUE)
+		FindClose(h);
+	free(dir);
+	free(wpat);
+	free(wdir);
+	buf_free(&pat);
+	return n;
+}
+
 /* Returns 1 when sid is a group that stands for other local users. */
 static int
 is_others_sid(PSID sid)

@@ -313,7 +313,7 @@ int
 state_save(const struct state *s, const char *path, char *err, size_t errlen)
 {
 	struct buf	b = BUF_INIT(0);
-	int		rc;
+	int		rc, n;
 
 	if (state_format(s, &b) == -1) {
 		snprintf(err, errlen, "state file %s: too large or out of "
@@ -321,6 +321,10 @@ state_save(const struct state *s, const char *path, char *err, size_t errlen)
 		buf_free(&b);
 		return -1;
 	}
+	n = plat_clean_temps(path);
+	if (n > 0)
+		log_info("removed %d temp file%s an interrupted run left "
+		    "beside %s", n, n == 1 ? "" : "s", path);
 	rc = plat_write_atomic(path, b.data, b.len, err, errlen);
 	buf_free(&b);
 	return rc;

@@ -60,7 +60,8 @@ void			 state_prune(struct state *s,
 			    int fam, void *arg), void *arg);
 /* Serialises s into b (the file's exact text); 0 or -1. */
 int			 state_format(const struct state *s, struct buf *b);
-/* Writes s to path atomically; 0, or -1 with the reason in err. */
+/* Writes s to path atomically (first removing temp files an interrupted
+ * run left; call with the state lock held); 0, or -1 with the reason. */
 int			 state_save(const struct state *s, const char *path,
 			    char *err, size_t errlen);
 /* Frees everything; s is empty and reusable. */

@@ -262,8 +262,8 @@ def test_signal_during_a_command_ends_the_command_too(world, sig):
 def test_sigkill_while_the_state_is_written(world, faultfs, op):
     # faultfs holds the run inside one step of the state write (the temp
     # file's write or fsync, or just before the rename) for 5 s: killed
-    # there, the old state stays whole and the next run is not confused
-    # by the temp file left behind
+    # there, the old state stays whole, and the next run is not confused
+    # by the temp file left behind and removes it
     world.cf.add_record(HOME, ADDR4_B)
     world.config()
     assert world.run().code == 0
@@ -286,5 +286,6 @@ def test_sigkill_while_the_state_is_written(world, faultfs, op):
         p.communicate(timeout=RUN_TIMEOUT)
     assert world.state_bytes() == before
     assert world.cf.content(HOME) == ADDR4_C     # only the state lags
-    assert len(leftovers(world)) <= 1, leftovers(world)
+    assert len(leftovers(world)) == 1, leftovers(world)
     converge(world, SEED)
+    assert leftovers(world) == []       # the next write cleans it up

@@ -214,6 +214,37 @@ test_atomic_reader(void)
 	fclose(f);
 }
 
+/* Creates an empty file tmpdir/rel; 0 or -1. */
+static int
+touch(const char *rel)
+{
+	int fd = open(tpath(rel), O_CREAT | O_WRONLY, 0600);
+
+	return fd == -1 ? -1 : close(fd);
+}
+
+/* Temp files a killed write left are removed; nothing else is. */
+static void
+test_clean_temps(void)
+{
+	char	 path[256];
+
+	snprintf(path, sizeof(path), "%s", tpath("clean/state.ini"));
+	CHECK(plat_clean_temps(tpath("clean/none.ini")) == 0);	/* no dir */
+	CHECK(plat_write_atomic(path, "x", 1, err, sizeof(err)) == 0);
+	CHECK(touch("clean/state.ini.tmp.AbC123") == 0);
+	CHECK(touch("clean/state.ini.tmp.zzzzzz") == 0);
+	/* Not ours: other names, and another file's temp. */
+	CHECK(touch("clean/state.ini.tmp.keep") == 0);
+	CHECK(touch("clean/other.ini.tmp.AbC123") == 0);
+	CHECK(plat_clean_temps(path) == 2);
+	CHECK(count_named(tpath("clean"), ".tmp.") == 2);
+	CHECK(count_named(tpath("clean"), "state.ini.tmp.keep") == 1);
+	CHECK(count_named(tpath("clean"), "other.ini.tmp.") == 1);
+	CHECK_STR_FREE(slurp(path), "x");
+	CHECK(plat_clean_temps(path) == 0);
+}
+
 /* In a child: takes the lock, says so on fd up, holds it until down
  * closes (or 10 s pass), then exits. */
 static void
@@ -620,6 +651,7 @@ main(int argc, char **argv)
 	test_atomic();
 	test_atomic_fail();
 	test_atomic_reader();
+	test_clean_temps();
 	test_lock();
 	test_run_basic();
 	test_run_input();

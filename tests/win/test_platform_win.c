@@ -344,6 +344,25 @@ test_files(void)
 	CHECK(file_is(tpath("new dir " SNOWMAN "\\x.ini"), "x"));
 }
 
+/* Temp files a killed write left are removed; nothing else is. */
+static void
+test_clean_temps(void)
+{
+	char		 path[1400];
+
+	snprintf(path, sizeof(path), "%s", tpath(SNOWMAN " clean\\st"
+	    E_ACUTE "t.ini"));
+	CHECK(plat_write_atomic(path, "x", 1, err, sizeof(err)) == 0);
+	CHECK(plat_write_atomic(tpath(SNOWMAN " clean\\st" E_ACUTE
+	    "t.ini.tmp.1f.0"), "t", 1, err, sizeof(err)) == 0);
+	CHECK(plat_write_atomic(tpath(SNOWMAN " clean\\other.ini.tmp.1f.0"),
+	    "t", 1, err, sizeof(err)) == 0);
+	CHECK(plat_clean_temps(path) == 1);
+	CHECK(plat_clean_temps(path) == 0);
+	CHECK(file_is(path, "x"));
+	CHECK(file_is(tpath(SNOWMAN " clean\\other.ini.tmp.1f.0"), "t"));
+}
+
 /* Replacing a file that a plat_fopen reader and a raw share-delete handle
  * have open: the readers keep the old bytes, new opens see the new. */
 static void
@@ -912,6 +931,7 @@ main(int argc, char **argv)
 	}
 	test_files();
 	test_atomic_readers();
+	test_clean_temps();
 	test_atomic_blocked();
 	test_lock_processes();
 	test_lock_release();
