@@ -465,7 +465,8 @@ hp_check_tmpl(const struct account *a, const char *key, const char *t)
 	return rc;
 }
 
-/* Checks url: https:// (http:// only with insecure_http); 0 or -1. */
+/* Checks url: https:// (http:// only with insecure_http); 0 or -1. The
+ * url is not quoted: a token written into it (${VAR}) would show. */
 static int
 hp_check_url(const struct account *a, const char *url)
 {
@@ -475,7 +476,7 @@ hp_check_url(const struct account *a, const char *url)
 		    "tests)");
 	else if (strncasecmp(url, "http://", 7) != 0 &&
 	    strncasecmp(url, "https://", 8) != 0)
-		acct_error(a, "url", "\"%s\" does not start with https://", url);
+		acct_error(a, "url", "does not start with https://");
 	else if (a->endpoint != NULL)
 		acct_error(a, "endpoint", "not used by provider http (the "
 		    "address is in url)");

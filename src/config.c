@@ -696,8 +696,7 @@ load_account_common(struct loader *L, const struct config *c,
 			    "only for local tests)");
 		else if (strncmp(it->val, "https://", 8) != 0 &&
 		    strncmp(it->val, "http://", 7) != 0)
-			acct_error(a, "endpoint", "\"%s\" is not an https:// URL",
-			    it->val);
+			acct_error(a, "endpoint", "is not an https:// URL");
 	}
 	(void)L;
 }

@@ -238,6 +238,11 @@ test_check(void)
 	setup("ftp://upd.example.net/");
 	CHECK(fake_check(&provider_http, &acct) == -1);
 	CHECK(fake_logged("https://"));
+	/* found by fuzz_config: the url is not quoted (a token in it) */
+	setup("cmd://upd.example.net/?key=S3cretInUrl");
+	CHECK(fake_check(&provider_http, &acct) == -1);
+	CHECK(fake_logged("does not start with https://"));
+	CHECK(!fake_logged("S3cretInUrl"));
 
 	setup("https://upd.example.net/?ip={ip}&z={zone}");
 	CHECK(fake_check(&provider_http, &acct) == -1);
