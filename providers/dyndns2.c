@@ -634,9 +634,9 @@ dd_check_server(const struct account *a, const char *server)
 		    "tests)");
 	else if (strncasecmp(server, "http://", 7) != 0 &&
 	    strncasecmp(server, "https://", 8) != 0)
-		acct_error(a, "server", "\"%s\" is not an https:// URL (the "
-		    "full update URL, like https://example.net/nic/update)",
-		    server);
+		acct_error(a, "server", "is not an https:// URL (the full "
+		    "update URL, like https://example.net/nic/update; the "
+		    "value is not shown: it may hold a credential)");
 	else if (strchr(server, '#') != NULL)
 		acct_error(a, "server", "must not contain '#'");
 	else

@@ -624,9 +624,10 @@ test_check(void)
 	CHECK(provider_dyndns2.check(&acct) == 0);
 
 	setup(&provider_dyndns2);
-	kv_set(&acct.keys, "server", "dyn.example.net/nic/update");
+	kv_set(&acct.keys, "server", "dyn.example.net/nic/update?k=S3cr3t");
 	CHECK(fake_check(&provider_dyndns2, &acct) == -1);
 	CHECK(fake_logged("not an https:// URL"));
+	CHECK(!fake_logged("S3cr3t"));	/* a value may hold a credential */
 
 	setup(&provider_dyndns2);
 	kv_set(&acct.keys, "hosts_per_request", "21");
