@@ -332,41 +332,45 @@ take_lock(const struct config *c)
 	return rc == 0 ? lk : NULL;
 }
 
-/* Sets in p, per family, the address every configured record of that
- * family was last set to (none when one has no address or they differ):
+/* Returns the address every configured record of family fam was last
+ * set to, or NULL when one has none or they differ. */
+static const char *
+published_addr(struct run *r, int fam)
+{
+	const struct config	*c = r->c;
+	const struct state_rec	*sr;
+	const char		*addr = NULL;
+	size_t			 i, k;
+
+	for (i = 0; i < c->naccts; i++) {
+		if (!(c->accts[i].fams & (fam == 6 ? FAM_V6 : FAM_V4)))
+			continue;
+		for (k = 0; k < c->accts[i].nrecords; k++) {
+			sr = state_find(&r->st, c->accts[i].label,
+			    c->accts[i].records[k], fam);
+			if (sr == NULL || sr->addr == NULL ||
+			    (addr != NULL && strcmp(addr, sr->addr) != 0))
+				return NULL;
+			addr = sr->addr;
+		}
+	}
+	return addr;
+}
+
+/* Sets in p, per family, the address every record of it was last set to:
  * a detected address equal to it changes nothing. */
 static void
 published(struct run *r, struct detected *p)
 {
-	const struct config	*c = r->c;
-	struct state_rec	*sr;
-	size_t			 i, k;
-	int			 fam, seen[2] = { 0, 0 }, bad[2] = { 0, 0 };
-	char			*out;
+	const char	*a4 = published_addr(r, 4), *a6 = published_addr(r, 6);
 
 	memset(p, 0, sizeof(*p));
-	for (i = 0; i < c->naccts; i++)
-		for (k = 0; k < c->accts[i].nrecords; k++)
-			for (fam = 4; fam <= 6; fam += 2) {
-				int j = fam == 6;
-
-				if (!(c->accts[i].fams & (j ? FAM_V6 : FAM_V4)))
-					continue;
-				sr = state_find(&r->st, c->accts[i].label,
-				    c->accts[i].records[k], fam);
-				out = j ? p->v6 : p->v4;
-				if (sr == NULL || sr->addr == NULL ||
-				    strlen(sr->addr) >= ADDR_STRLEN ||
-				    (seen[j] && strcmp(out, sr->addr) != 0))
-					bad[j] = 1;
-				else if (!seen[j]) {
-					snprintf(out, ADDR_STRLEN, "%s",
-					    sr->addr);
-					seen[j] = 1;
-				}
-			}
-	p->ok4 = seen[0] && !bad[0];
-	p->ok6 = seen[1] && !bad[1];
+	p->ok4 = a4 != NULL && strlen(a4) < sizeof(p->v4);
+	p->ok6 = a6 != NULL && strlen(a6) < sizeof(p->v6);
+	if (p->ok4)
+		memcpy(p->v4, a4, strlen(a4) + 1);
+	if (p->ok6)
+		memcpy(p->v6, a6, strlen(a6) + 1);
 }
 
 /* Runs every account, then writes the state when anything changed. */

@@ -30,6 +30,23 @@ def test_dead_source_does_not_delay_healthy_one(world, closed_port, order):
     assert world.published(HOME) == ADDR4
 
 
+@pytest.mark.parametrize("changed", [False, True])
+def test_published_address_needs_no_second_opinion(world, changed):
+    # every record already holds what the healthy source says: taken at
+    # once; a changed address waits for the dead source until it gives up
+    e = world.echo
+    world.config(general={"timeout": "8",
+                          "ipv4": e.url("/dead") + " " + e.url("/ip")},
+                 account={"records": HOME})
+    assert world.run().code == 0
+    if changed:
+        e.address = ADDR4_B
+    r = world.run("-v", timeout=40)
+    assert r.code == 0, r
+    assert ("not confirmed by another source" in r.both) == changed, r
+    assert world.published(HOME) == (ADDR4_B if changed else ADDR4)
+
+
 def test_dead_ipv6_source_does_not_delay_ipv4(world, echo6):
     world.config(general={"timeout": "8", "ipv6": echo6.url("/dead")},
                  account={"type": "A", "records": HOME})
