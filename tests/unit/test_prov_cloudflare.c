@@ -758,12 +758,21 @@ static struct change	 big[NBIG];
 static struct kv	 bigids[NBIG];
 static char		 bignames[NBIG][40];
 
+/* Gives big change i the record id "ridI" in its state ids. */
+static void
+set_rid(size_t i)
+{
+	char rid[32];
+
+	snprintf(rid, sizeof(rid), "rid%zu", i);
+	kv_set(&bigids[i], "record_id", rid);
+}
+
 /* Makes n changes "hN.example.com" -> ADDR4; with ids from the state
  * (record "ridN", zone zid) unless zid is NULL; verify as given. */
 static void
 mkbig(size_t n, const char *zid, int verify)
 {
-	char	rid[32];
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
@@ -775,8 +784,7 @@ mkbig(size_t n, const char *zid, int verify)
 		big[i].old = "198.51.100.1";
 		if (zid == NULL)
 			continue;
-		snprintf(rid, sizeof(rid), "rid%zu", i);
-		kv_set(&bigids[i], "record_id", rid);
+		set_rid(i);
 		kv_set(&bigids[i], "zone_id", zid);
 	}
 }
@@ -920,12 +928,8 @@ test_batch_cap(void)
 
 	setup("zidK", NULL, -1, NULL);
 	mkbig(NBIG, NULL, 0);
-	for (i = 0; i < NBIG; i++) {
-		char rid[32];
-
-		snprintf(rid, sizeof(rid), "rid%zu", i);
-		kv_set(&bigids[i], "record_id", rid);
-	}
+	for (i = 0; i < NBIG; i++)
+		set_rid(i);
 	push_batch_ok(0, 200);
 	push_batch_ok(200, 200);
 	push_batch_ok(400, 50);
@@ -941,11 +945,8 @@ test_batch_cap(void)
 	/* 201: a full batch, then the last one alone */
 	setup("zidK", NULL, -1, NULL);
 	for (i = 0; i < 201; i++) {
-		char rid[32];
-
-		snprintf(rid, sizeof(rid), "rid%zu", i);
 		mkchange(&big[i], bignames[i], 4, ADDR4, &bigids[i]);
-		kv_set(&bigids[i], "record_id", rid);
+		set_rid(i);
 	}
 	push_batch_ok(0, 200);
 	fake_http_push(200, ENV_OK("{\"id\":\"rid200\"}"), -1);
