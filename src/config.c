@@ -214,6 +214,36 @@ handle_kv(void *arg, const char *section, const char *name, const char *value)
 	return 1;
 }
 
+/* True for [general] ipv4/ipv6: what the environment puts into an address
+ * source (a key in its query, a header in its command) is kept secret. */
+static int
+is_source_key(const struct section *s, const struct kv_item *it)
+{
+	return strcmp(s->name, "general") == 0 &&
+	    (strcmp(it->key, "ipv4") == 0 || strcmp(it->key, "ipv6") == 0);
+}
+
+/* Masks the user:password of a source URL in every later output. */
+static void
+hide_userinfo(const char *url)
+{
+	const char	*host = strstr(url, "://"), *at, *colon;
+	char		*ui;
+
+	if (host == NULL)
+		return;
+	host += 3;
+	at = host + strcspn(host, "@/?#");
+	if (*at != '@')
+		return;
+	if ((ui = xstrndup(host, (size_t)(at - host))) == NULL)
+		return;
+	log_secret(ui);
+	if ((colon = strchr(ui, ':')) != NULL)
+		log_secret(colon + 1);
+	free(ui);
+}
+
 /* Expands ${VAR} in val into out; "$${" gives a literal "${". 0 or -1. */
 static int
 expand(struct loader *L, const struct section *s, const struct kv_item *it,
@@ -246,6 +276,8 @@ expand(struct loader *L, const struct section *s, const struct kv_item *it,
 			    "is not set", s->name, it->key, name);
 			return -1;
 		}
+		if (is_source_key(s, it))
+			log_secret(v);	/* a source's key, from the environment */
 		buf_adds(out, v);
 		p = end;
 	}
@@ -511,6 +543,8 @@ set_sources(struct loader *L, const struct kv *g, const char *key,
 		return;
 	}
 	out->n = split_words(v, &out->src);
+	for (i = 0; i < out->n; i++)
+		hide_userinfo(out->src[i]);
 	if (out->n == 0)
 		lerror(L, out->line, "[general] %s: no source given (use off "
 		    "to disable)", key);

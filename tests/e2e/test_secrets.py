@@ -106,6 +106,41 @@ def test_bad_token_line_does_not_print_token(world):
     leaks(world, r, TOKEN)
 
 
+# An address source may need a key of its own (a query parameter, a user and
+# password in the URL, a header in a cmd: source). A value that came from the
+# environment, or a URL's password, is as secret as a token.
+SRC_KEY = "src-key-4f1b9c27e0"
+SRC_PASS = "src-pass-8d2e61a9"
+
+
+def test_source_key_from_environment_is_masked(world):
+    good = world.echo.url("/ip") + "?key=${SRC_KEY}"
+    bad = world.echo.url("/garbage") + "?key=${SRC_KEY}"
+    world.config(general={"ipv4": bad + " " + good})
+    r = world.run("-v", env=world.env(SRC_KEY=SRC_KEY))
+    assert r.code == 0, r
+    assert world.cf.content(HOME) == ADDR4
+    assert "/garbage" in r.both, "-v did not name the failing source: %s" % r
+    assert_no_secret(r.both, SRC_KEY)
+
+
+def test_source_password_in_url_is_masked(world):
+    url = world.echo.url("/garbage").replace("://", "://me:%s@" % SRC_PASS, 1)
+    world.config(general={"ipv4": url + " " + world.echo.url("/ip")})
+    r = world.run("-v")
+    assert r.code == 0, r
+    assert "/garbage" in r.both, "-v did not name the failing source: %s" % r
+    assert_no_secret(r.both, SRC_PASS)
+
+
+def test_bad_source_error_hides_environment_value(world):
+    world.config(general={"ipv4": "ftp://example.net/?key=${SRC_KEY}"})
+    r = world.run("--check", env=world.env(SRC_KEY=SRC_KEY))
+    assert r.code == 2, r
+    assert "ipv4" in r.err and "not a source" in r.err, r
+    assert_no_secret(r.both, SRC_KEY)
+
+
 # --------------------------------------------------------------------------
 # Every provider: -v output, plain http://, redirects to another host.
 #
