@@ -3,9 +3,11 @@
  *
  * The state is read under an exclusive lock (so overlapping runs are
  * serialised), compared with the detected addresses, and only records that
- * differ (or are due for re-verification) reach their provider. A record's
- * state entry changes only after its provider confirmed it, and the file is
- * replaced atomically once at the end.
+ * differ (or are due for re-verification) reach their provider. Before a
+ * provider is asked to change records, the state file forgets their
+ * addresses (so a run killed mid-update leaves records the next run checks,
+ * never ones it wrongly believes); a record's address is written back only
+ * after its provider confirmed it, and the file is replaced atomically.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,9 +135,42 @@ dry_print(const struct account *a, const struct change *ch, size_t n)
 	}
 }
 
-/* Records the provider's answer for one change in the state. */
+/*
+ * Before the provider may change the records in ch: their addresses leave
+ * the state file, so a run killed between the provider's change and the
+ * final save cannot leave the state claiming the old address (which the
+ * next run would trust if the address came back to it). Each forgotten
+ * address moves to held[i], where ch[i].old still points.
+ */
 static void
-settle(struct run *r, const struct account *a, struct change *ch)
+forget_ahead(struct run *r, const struct account *a, struct change *ch,
+    size_t n, char **held)
+{
+	struct state_rec	*sr;
+	size_t			 i, k = 0;
+	char			 err[512];
+
+	for (i = 0; i < n; i++) {
+		if (ch[i].verify || (sr = state_find(&r->st, a->label,
+		    ch[i].name, ch[i].fam)) == NULL || sr->addr == NULL)
+			continue;
+		held[i] = sr->addr;
+		sr->addr = NULL;
+		k++;
+	}
+	if (k == 0)
+		return;
+	r->dirty = 1;
+	/* A failure here is the final save's failure too, reported there;
+	 * the update itself still goes ahead. */
+	if (state_save(&r->st, r->c->state_file, err, sizeof(err)) == -1)
+		log_debug("%s", err);
+}
+
+/* Records the provider's answer for one change in the state; held is the
+ * address forget_ahead took from its record, or NULL. */
+static void
+settle(struct run *r, const struct account *a, struct change *ch, char *held)
 {
 	struct state_rec *sr;
 
@@ -147,15 +182,13 @@ settle(struct run *r, const struct account *a, struct change *ch)
 		    outcome_str(ch->out));
 		r->failed++;
 		/* Server or network trouble: the update may have been carried
-		 * out with its reply lost, so the old address is no longer
-		 * known to be published; forget it (found by the soak test). */
-		if (ch->out == OUT_RETRY && !ch->verify &&
+		 * out with its reply lost, so the old address stays forgotten
+		 * (found by the soak test). Any other answer is a refusal: the
+		 * record still holds the old one. */
+		if (ch->out != OUT_RETRY && held != NULL &&
 		    (sr = state_find(&r->st, a->label, ch->name, ch->fam)) &&
-		    sr->addr != NULL) {
-			free(sr->addr);
-			sr->addr = NULL;
-			r->dirty = 1;
-		}
+		    sr->addr == NULL)
+			sr->addr = xstrdup(held);
 		return;
 	}
 	if ((sr = state_get(&r->st, a->label, ch->name, ch->fam)) == NULL) {
@@ -172,7 +205,7 @@ settle(struct run *r, const struct account *a, struct change *ch)
 		log_info("%s %s: set to %s", ch->name, type_name(ch->fam),
 		    ch->addr);
 	if (!ch->verify)
-		note_event(r, a, ch->name, ch->fam, sr->addr, ch->addr, NULL);
+		note_event(r, a, ch->name, ch->fam, ch->old, ch->addr, NULL);
 	free(sr->addr);
 	sr->addr = xstrdup(ch->addr);
 	sr->updated = r->now;
@@ -226,15 +259,17 @@ run_account(struct run *r, const struct account *a)
 	size_t		 max = a->nrecords * 2, n = 0, i;
 	struct change	*ch = calloc(max ? max : 1, sizeof(*ch));
 	struct kv	*ids = calloc(max ? max : 1, sizeof(*ids));
+	char		**held = calloc(max ? max : 1, sizeof(*held));
 	struct kv	*cache = state_acct(&r->st, a->label);
 	struct pctx	 ctx = { a, r->http, cache, r->now };
 	int		 fam;
 
-	if (ch == NULL || ids == NULL || cache == NULL) {
+	if (ch == NULL || ids == NULL || held == NULL || cache == NULL) {
 		log_err("[%s]: out of memory", a->label);
 		r->failed += (int)max;
 		free(ch);
 		free(ids);
+		free(held);
 		return;
 	}
 	for (i = 0; i < a->nrecords; i++)
@@ -256,14 +291,18 @@ run_account(struct run *r, const struct account *a)
 				kv_set(&ids[i], sr->ids.items[k].key,
 				    sr->ids.items[k].val);
 		}
+		forget_ahead(r, a, ch, n, held);
 		a->prov->update(&ctx, ch, n);
 		for (i = 0; i < n; i++)
-			settle(r, a, &ch[i]);
+			settle(r, a, &ch[i], held[i]);
 		note_backoff(r, cache, ch, n);
 	}
-	for (i = 0; i < max; i++)
+	for (i = 0; i < max; i++) {
 		kv_free(&ids[i]);
+		free(held[i]);
+	}
 	free(ids);
+	free(held);
 	free(ch);
 }
 

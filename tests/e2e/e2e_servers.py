@@ -314,7 +314,16 @@ class CloudflareEmulator(TLSServer):
         self.latency = 0.0          # seconds added to every answer
         self.refused = {}           # record ID or name -> HTTP status
         self.lock = threading.RLock()
+        self.busy = 0               # requests being served
+        self.idle = threading.Condition(self.lock)
         super().__init__(host, _CFHandler, ctx)
+
+    def wait_idle(self, timeout=10):
+        """Waits until no request is being served (a killed client's
+        request may still be applied after the client is gone)."""
+        with self.idle:
+            assert self.idle.wait_for(lambda: self.busy == 0, timeout), \
+                "emulator still busy after %s s" % timeout
 
     # --- set-up and inspection, for tests -------------------------------
 
@@ -479,6 +488,17 @@ class _CFHandler(_Handler):
         self._serve("DELETE")
 
     def _serve(self, method):
+        srv = self.server
+        with srv.idle:
+            srv.busy += 1
+        try:
+            self._serve_one(method)
+        finally:
+            with srv.idle:
+                srv.busy -= 1
+                srv.idle.notify_all()
+
+    def _serve_one(self, method):
         srv = self.server
         u = urlsplit(self.path)
         path = u.path[len(API):] if u.path.startswith(API) else u.path

@@ -142,10 +142,13 @@ def test_state_write_fails(world, faultfs, kind):
 
 def test_directory_fsync_fails_after_the_rename(world, faultfs):
     # the new file is in place but may not survive a crash: the run says
-    # so and exits 1; the file is whole (old or new, never a mix)
+    # so and exits 1; the file is whole (old or new, never a mix). The
+    # fsyncs under the directory: the temp file's and the directory's for
+    # the write that forgets the record before the update, then the same
+    # two for the final write; the fourth fails
     primed(world)
     r, inj = faulty_run(world, faultfs, op="fsync", errno="EIO",
-                        path=str(world.state_path.parent), after="1")
+                        path=str(world.state_path.parent), after="3")
     assert inj and inj[0].startswith("fsync"), (inj, r)
     assert r.code == 1, r
     assert "cannot flush directory" in r.err, r

@@ -44,18 +44,23 @@ def leftovers(world):
 
 def check_state(world, before, old, new):
     """The state is the previous file, or a whole one whose records hold
-    the old or the new address; never a mix of bytes, never another."""
+    the old or the new address; never a mix of bytes, never another. And
+    whatever address it claims, the provider holds: a record the killed
+    run may have changed is forgotten, never left claiming the old one
+    (the next run would trust it if the address came back)."""
+    world.cf.wait_idle()    # a request the run sent may still be applied
     data = world.state_bytes()
     assert data is not None, "the state file vanished"
-    if data == before:
-        return
     st = parse_state(data.decode())
     for name in NAMES:
         sec = st.get("home A " + name)
         addr = sec.get("address") if sec else None
-        assert addr in (old, new, None), (name, addr, data)
-        if addr == new:
-            assert world.cf.content(name) == new, "state ahead of provider"
+        if data != before:
+            assert addr in (old, new, None), (name, addr, data)
+        if addr is not None:
+            assert world.cf.content(name) == addr, \
+                (name, "the state claims what the provider does not hold",
+                 data)
 
 
 def converge(world, seed):
@@ -91,7 +96,7 @@ def point_lookup(world, marker):
 
 
 def point_write_sent(world, marker):
-    world.cf.fault(method="POST", delay=5, passthrough=True)
+    world.cf.fault(method="POST", delay=2, passthrough=True)
     return lambda: world.cf.count("POST") > 0
 
 
@@ -152,6 +157,39 @@ def test_sigkill_at_point(world, point):
     # the notify command of the last round may still be sleeping: harmless
 
 
+def test_address_back_after_a_killed_update(world):
+    # The run is killed while the provider applies its change (the reply is
+    # lost with it). When the address then goes back to the one before, the
+    # next run must put it back upstream: a state still claiming the old
+    # address would call the record up to date while the provider holds
+    # the other one (until the daily re-verification).
+    cf = evil_cf(world.cf)
+    cf.add_record(HOME, ADDR4_B)
+    world.config()
+    assert world.run().code == 0
+    assert cf.content(HOME) == ADDR4
+    world.echo.address = ADDR4_C
+    cf.reset_log()
+    cf.evil = ("POST", "trickle")
+    p = start(world)
+    try:
+        wait_for(lambda: cf.evil_hits > 0 or p.poll() is not None,
+                 "the provider's reply")
+        assert p.poll() is None, p.communicate()
+        p.send_signal(signal.SIGKILL)
+    finally:
+        p.kill()
+        p.communicate(timeout=RUN_TIMEOUT)
+    cf.evil = None
+    cf.wait_idle()
+    assert cf.content(HOME) == ADDR4_C      # the change was made upstream
+    world.echo.address = ADDR4
+    r = world.run("-v")
+    assert r.code == 0, r
+    for name in NAMES:
+        assert cf.content(name) == ADDR4 == world.published(name), (name, r)
+
+
 # --- SIGTERM ------------------------------------------------------------------
 
 @pytest.mark.parametrize("where", ["source", "provider"])
@@ -172,6 +210,7 @@ def test_sigterm_mid_run(world, where):
     else:
         world.cf.fault(method="POST", delay=8, passthrough=True)
         reached = lambda: world.cf.count("POST") > 0          # noqa: E731
+    world.cf.reset_log()        # the first run's POST is not the point
     p = start(world)
     try:
         wait_for(lambda: reached() or p.poll() is not None, where)
@@ -180,7 +219,12 @@ def test_sigterm_mid_run(world, where):
     finally:
         p.kill()
     assert p.returncode == -signal.SIGTERM, p.returncode
-    assert world.state_bytes() == before
+    if where == "source":
+        assert world.state_bytes() == before
+    else:
+        # the records the provider was changing were forgotten first
+        st = parse_state(world.state_bytes().decode())
+        assert all("home A " + n not in st for n in NAMES), st
     assert leftovers(world) == []
     # the lock died with the process: the next run does not wait for it
     world.cf.clear_faults()
@@ -258,12 +302,15 @@ def test_signal_during_a_command_ends_the_command_too(world, sig):
     assert world.cf.requests == []
 
 
+@pytest.mark.parametrize("which", ["ahead", "final"])
 @pytest.mark.parametrize("op", ["write", "fsync", "rename"])
-def test_sigkill_while_the_state_is_written(world, faultfs, op):
-    # faultfs holds the run inside one step of the state write (the temp
-    # file's write or fsync, or just before the rename) for 5 s: killed
-    # there, the old state stays whole, and the next run is not confused
-    # by the temp file left behind and removes it
+def test_sigkill_while_the_state_is_written(world, faultfs, op, which):
+    # faultfs holds the run inside one step of a state write (the temp
+    # file's write or fsync, or just before the rename) for 5 s: the write
+    # that forgets the records about to change ("ahead"), or the one that
+    # records the change ("final"). Killed there, the state file is whole,
+    # and the next run is not confused by the temp file left behind and
+    # removes it
     world.cf.add_record(HOME, ADDR4_B)
     world.config()
     assert world.run().code == 0
@@ -271,7 +318,8 @@ def test_sigkill_while_the_state_is_written(world, faultfs, op):
     world.echo.address = ADDR4_C
     log = world.dir / "faultfs.log"
     env = world.env(LD_PRELOAD=faultfs, FAULTFS_OP=op, FAULTFS_STALL="5000",
-                    FAULTFS_PATH="state.ini.tmp", FAULTFS_LOG=log)
+                    FAULTFS_PATH="state.ini.tmp", FAULTFS_LOG=log,
+                    FAULTFS_AFTER="0" if which == "ahead" else "1")
     p = subprocess.Popen([world.binary, "-c", str(world.cfg_path)], env=env,
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
@@ -284,8 +332,13 @@ def test_sigkill_while_the_state_is_written(world, faultfs, op):
     finally:
         p.kill()
         p.communicate(timeout=RUN_TIMEOUT)
-    assert world.state_bytes() == before
-    assert world.cf.content(HOME) == ADDR4_C     # only the state lags
+    if which == "ahead":        # the provider was not asked yet
+        assert world.state_bytes() == before
+        assert world.cf.content(HOME) == ADDR4
+    else:                       # only the state lags, knowing it does
+        assert world.cf.content(HOME) == ADDR4_C
+        st = parse_state(world.state_bytes().decode())
+        assert all("home A " + n not in st for n in NAMES), st
     assert len(leftovers(world)) == 1, leftovers(world)
     converge(world, SEED)
     assert leftovers(world) == []       # the next write cleans it up
