@@ -58,12 +58,15 @@ int		 plat_mkdirs(const char *dir, char *err, size_t errlen);
 /* Replaces path with data atomically: a temp file in the same directory,
  * written and flushed to disk, renamed over path, then the directory is
  * flushed. Creates the directory if missing. A crash at any instant leaves
- * either the old or the new file. Mode 0644 (before umask); 0 or -1. */
+ * either the old or the new file (on Windows, when another program holds
+ * the file open, one short gap leaves neither: platform_win32.c). Mode
+ * 0644 (before umask); 0 or -1. */
 int		 plat_write_atomic(const char *path, const void *data,
 		    size_t len, char *err, size_t errlen);
-/* Removes the temp files that interrupted plat_write_atomic calls for path
- * left beside it (a kill mid-write); only while holding the lock that
- * serialises the writers of path. Returns how many were removed. */
+/* Removes the temp files (and moved-aside copies) that interrupted
+ * plat_write_atomic calls for path left beside it (a kill mid-write); only
+ * while holding the lock that serialises the writers of path. Returns how
+ * many were removed. */
 int		 plat_clean_temps(const char *path);
 /* Returns 1 when group or others may read path, 0 when not, -1 unknown. */
 int		 plat_others_can_read(const char *path);

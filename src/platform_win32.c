@@ -926,8 +926,10 @@ out:
 	return rc;
 }
 
-int
-plat_clean_temps(const char *path)
+/* Deletes the files side_name made for path with this what (path.WHAT.*);
+ * returns how many. */
+static int
+remove_side_files(const char *path, const char *what)
 {
 	WIN32_FIND_DATAW fd;
 	struct buf	 pat = BUF_INIT(0);
@@ -937,8 +939,7 @@ plat_clean_temps(const char *path)
 	size_t		 nd;
 	int		 n = 0;
 
-	/* side_name's temp names: path.tmp.PID.N */
-	if (dir == NULL || buf_printf(&pat, "%s.tmp.*", path) == -1 ||
+	if (dir == NULL || buf_printf(&pat, "%s.%s.*", path, what) == -1 ||
 	    (wpat = wide(pat.data)) == NULL || (wdir = wide(dir)) == NULL)
 		goto out;
 	h = FindFirstFileW(wpat, &fd);
@@ -966,6 +967,15 @@ out:
 	free(wdir);
 	buf_free(&pat);
 	return n;
+}
+
+/* Temp files (path.tmp.*), and old copies a crash in move_aside's gap
+ * left (path.old.*; the run that follows such a crash finds no state and
+ * re-checks every record, so the copy is not needed). */
+int
+plat_clean_temps(const char *path)
+{
+	return remove_side_files(path, "tmp") + remove_side_files(path, "old");
 }
 
 /* Returns 1 when sid is a group that stands for other local users. */

@@ -344,7 +344,8 @@ test_files(void)
 	CHECK(file_is(tpath("new dir " SNOWMAN "\\x.ini"), "x"));
 }
 
-/* Temp files a killed write left are removed; nothing else is. */
+/* Temp files and moved-aside copies a killed write left are removed;
+ * nothing else is. */
 static void
 test_clean_temps(void)
 {
@@ -355,9 +356,11 @@ test_clean_temps(void)
 	CHECK(plat_write_atomic(path, "x", 1, err, sizeof(err)) == 0);
 	CHECK(plat_write_atomic(tpath(SNOWMAN " clean\\st" E_ACUTE
 	    "t.ini.tmp.1f.0"), "t", 1, err, sizeof(err)) == 0);
+	CHECK(plat_write_atomic(tpath(SNOWMAN " clean\\st" E_ACUTE
+	    "t.ini.old.1f.1"), "o", 1, err, sizeof(err)) == 0);
 	CHECK(plat_write_atomic(tpath(SNOWMAN " clean\\other.ini.tmp.1f.0"),
 	    "t", 1, err, sizeof(err)) == 0);
-	CHECK(plat_clean_temps(path) == 1);
+	CHECK(plat_clean_temps(path) == 2);
 	CHECK(plat_clean_temps(path) == 0);
 	CHECK(file_is(path, "x"));
 	CHECK(file_is(tpath(SNOWMAN " clean\\other.ini.tmp.1f.0"), "t"));
