@@ -4,27 +4,35 @@
  * API: developers.cloudflare.com/api/resources/dns/subresources/records/
  * Every reply is an envelope {"success", "errors": [{"code", "message"}],
  * "messages", "result"}; only success:true with a result of the expected
- * shape counts as done, whatever the HTTP status says.
+ * shape counts as done, whatever the HTTP status says. An error code that
+ * says the token was refused (some come with HTTP 400) is an auth failure
+ * whatever the status, and never taken for a stale id.
  *
  * The changes of one account go through three steps; each step groups what
  * it can by zone, so fifty records cost about what one does:
  *  1. direct: a record whose ids the state keeps (and that is not being
  *     verified) is PATCHed by id; several of one zone go in one
- *     POST /zones/{id}/dns_records/batch.
+ *     POST /zones/{id}/dns_records/batch. An id the API no longer knows,
+ *     or whose record now has another name or type (renamed upstream), is
+ *     dropped and the record goes to the lookup.
  *  2. lookup: the others, and those the API no longer knows, get their zone
  *     id (config zone_id, the state's cache, or GET /zones?name= for the
  *     configured zone or the record's name and its parents) and are looked
- *     up: a lone record by GET ?type=&name=, several of one zone and type
- *     by one paginated listing of that type, matched by name here.
+ *     up (a record outside a configured zone = is refused, unsent): a
+ *     lone record by GET ?type=&name=, several of one zone and type
+ *     by one paginated listing of that type, matched by name here (one not
+ *     in a listing that may be cut short is then asked for by name). Of
+ *     several records of one name and type, the one holding the address is
+ *     taken, else the one the state keeps, else the first.
  *  3. write: records found to differ are PATCHed (only what differs) and
  *     missing ones POSTed, again in one batch per zone when several.
  * A batch holds at most CF_BATCH_MAX writes (the Free plan's cap) and is
  * atomic: refused as a whole for what may be one bad record (HTTP 400 or
- * 404), its records are sent one by one, so one bad record does not block
- * the others; a 403 on ids from the state sends them to the lookup; any
- * other failure (auth, rate limit, server trouble) counts for every record
- * in it. Requests go one after the other over the run's connection; once
- * told to slow down, nothing more is sent.
+ * 404, not an auth failure), its records are sent one by one, so one bad
+ * record does not block the others; any other failure (auth, rate limit,
+ * server trouble) counts for every record in it. Requests go one after the
+ * other over the run's connection; once told to slow down, nothing more is
+ * sent.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +49,7 @@
 #include "provider.h"
 
 #define CF_ID_MAX	64		/* ids are 32 hex digits */
+#define CF_NAME_MAX	254		/* a DNS name and its NUL */
 #define CF_ERR_MAX	512		/* one failure message */
 #define CF_SRV_MAX	160		/* server text quoted in a message */
 #define CF_URL_MAX	4096		/* one request URL */
@@ -80,6 +89,8 @@ struct cf {
 	enum outcome		 halt;		/* OUT_RATELIMIT once told to slow
 						   down, else OUT_PENDING */
 	long			 halt_after;	/* the Retry-After then given */
+	char			 zone[CF_NAME_MAX];	/* zone = lower case, no
+						   final dot; "" when not set */
 	size_t			*idx;		/* the group being worked on */
 	char			 err[CF_ERR_MAX];	/* why set-up failed */
 };
@@ -97,6 +108,11 @@ struct cfjob {
 	enum zone_src	 zsrc;
 	char		 rec[CF_ID_MAX];	/* record id, "" when unknown */
 	int		 found;		/* the lookup found the record */
+	size_t		 nrecs;		/* records of its name and type seen */
+	int		 rank;		/* how well the one taken suits (see
+					   cf_rec_rank) */
+	int		 other;		/* the last write's reply showed another
+					   record (name or type) */
 	char		 content[ADDR_STRLEN];	/* its address, "" if none */
 	long		 ttl;		/* its TTL, -1 unknown */
 	int		 proxied;	/* its proxied flag, -1 unknown */
@@ -112,14 +128,10 @@ static enum outcome
 cf_fail(struct cfjob *j, enum outcome out, const char *what,
     const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list ap;
 
-	n = snprintf(j->err, sizeof(j->err), "cloudflare: %s failed: ", what);
-	if (n < 0 || (size_t)n >= sizeof(j->err))
-		return out;
 	va_start(ap, fmt);
-	vsnprintf(j->err + n, sizeof(j->err) - (size_t)n, fmt, ap);
+	provider_vfail(j->err, sizeof(j->err), "cloudflare", what, fmt, ap);
 	va_end(ap);
 	return out;
 }
@@ -145,23 +157,30 @@ cf_done_as(struct cfjob *j, const struct cfjob *lead, enum outcome out)
 	cf_done(j, out);
 }
 
-/* Copies an id into dst (CF_ID_MAX); 0, or -1 when empty or too long. */
+/* Returns 1 when an id that failed with out and this HTTP status may be
+ * stale (400 or 404); never for an auth failure. */
 static int
-cf_setid(char *dst, const char *src)
+cf_stale(enum outcome out, long status)
 {
-	size_t n = src ? strlen(src) : 0;
-
-	if (n == 0 || n >= CF_ID_MAX)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
+	return out != OUT_AUTH && (status == 400 || status == 404);
 }
 
-/* Returns 1 when a zone id that failed with this status may be stale. */
+/* Returns 1 when a zone id from the state may be stale: as cf_stale, or a
+ * 403 (the API's answer to a zone the token cannot see, such as one
+ * deleted and added again under a new id); the zone is then looked up
+ * once, and a token that is really refused fails that lookup. */
 static int
-cf_stale(long status)
+cf_zone_stale(enum outcome out, long status)
 {
-	return status == 400 || status == 403 || status == 404;
+	return cf_stale(out, status) || status == 403;
+}
+
+/* cf_stale, or cf_zone_stale when j's zone id came from the state. */
+static int
+cf_job_stale(const struct cfjob *j, enum outcome out)
+{
+	return j->zsrc == ZS_STATE ? cf_zone_stale(out, j->status) :
+	    cf_stale(out, j->status);
 }
 
 /* Returns doc[key] when it is an object, else NULL. */
@@ -193,6 +212,80 @@ cf_same_name(const char *api, const char *ours)
  * Requests
  */
 
+/*
+ * Envelope error codes that say the token was refused, whatever the HTTP
+ * status (some come with 400): 6003 invalid request headers (its
+ * error_chain says which, e.g. 6111 bad Authorization header), 9106
+ * missing authorization headers, 9109 unauthorized to access the resource
+ * (or the token used from an address it is not allowed from), 10000
+ * authentication error, 10001 unable to authenticate the request.
+ */
+static const long cf_auth_codes[] = { 6003, 6111, 9106, 9109, 10000, 10001 };
+
+/* Returns 1 when error object e carries one of cf_auth_codes. */
+static int
+cf_auth_code(const cJSON *e)
+{
+	double	code;
+	size_t	i;
+
+	if (!cJSON_IsObject(e) || json_num(e, "code", &code) == -1)
+		return 0;
+	for (i = 0; i < sizeof(cf_auth_codes) / sizeof(cf_auth_codes[0]); i++)
+		if (code == (double)cf_auth_codes[i])
+			return 1;
+	return 0;
+}
+
+/* Returns 1 when an error of envelope doc, or one in an error's
+ * error_chain, carries an auth code. */
+static int
+cf_auth_refused(const cJSON *doc)
+{
+	const cJSON	*errs = cJSON_IsObject(doc) ?
+			    cJSON_GetObjectItemCaseSensitive(doc, "errors") :
+			    NULL;
+	const cJSON	*e, *chain, *c;
+
+	if (!cJSON_IsArray(errs))
+		return 0;
+	cJSON_ArrayForEach(e, errs) {
+		if (cf_auth_code(e))
+			return 1;
+		chain = cJSON_IsObject(e) ?
+		    cJSON_GetObjectItemCaseSensitive(e, "error_chain") : NULL;
+		if (!cJSON_IsArray(chain))
+			continue;
+		cJSON_ArrayForEach(c, chain)
+			if (cf_auth_code(c))
+				return 1;
+	}
+	return 0;
+}
+
+/* Copies the message of error e cleaned into dst (CF_SRV_MAX), with that
+ * of the first error of its error_chain after ": "; NULL when e has none. */
+static const char *
+cf_err_text(char *dst, const cJSON *e)
+{
+	const cJSON	*chain = cJSON_GetObjectItemCaseSensitive(e,
+			    "error_chain");
+	const cJSON	*c = cJSON_IsArray(chain) ? chain->child : NULL;
+	const char	*msg = json_str(e, "message");
+	const char	*why = cJSON_IsObject(c) ? json_str(c, "message") :
+			    NULL;
+	char		 joined[CF_SRV_MAX];
+
+	if (msg == NULL)
+		return NULL;
+	if (why == NULL)
+		snprintf(joined, sizeof(joined), "%s", msg);
+	else
+		snprintf(joined, sizeof(joined), "%s: %s", msg, why);
+	log_clean(dst, CF_SRV_MAX, joined, strlen(joined));
+	return dst;
+}
+
 /* Describes a failed reply from its envelope's first error, if any. */
 static enum outcome
 cf_reply_error(struct cfjob *j, enum outcome out, const char *what,
@@ -202,17 +295,17 @@ cf_reply_error(struct cfjob *j, enum outcome out, const char *what,
 			    cJSON_GetObjectItemCaseSensitive(doc, "errors") : NULL;
 	const cJSON	*e = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0)
 			    : NULL;
-	const char	*msg = cJSON_IsObject(e) ? json_str(e, "message") : NULL;
 	const char	*why = out == OUT_AUTH ? "token rejected or lacks "
 			    "Zone.DNS edit permission" : "unexpected reply";
 	char		 clean[CF_SRV_MAX];
 	double		 code;
 
-	if (msg == NULL && (out == OUT_AUTH || j->status / 100 == 2))
-		return cf_fail(j, out, what, "%s (HTTP %ld)", why, j->status);
-	if (msg == NULL)
+	if (!cJSON_IsObject(e) || cf_err_text(clean, e) == NULL) {
+		if (out == OUT_AUTH || j->status / 100 == 2)
+			return cf_fail(j, out, what, "%s (HTTP %ld)", why,
+			    j->status);
 		return cf_fail(j, out, what, "HTTP %ld", j->status);
-	log_clean(clean, sizeof(clean), msg, strlen(msg));
+	}
 	if (json_num(e, "code", &code) == -1 || code < 0 || code > 1e9)
 		code = 0;
 	if (out == OUT_AUTH)
@@ -223,7 +316,8 @@ cf_reply_error(struct cfjob *j, enum outcome out, const char *what,
 }
 
 /* Judges a reply: OUT_OK, with *doc set, only for a 2xx JSON envelope
- * saying success; anything else is an outcome with j->err set. */
+ * saying success; anything else is an outcome with j->err set: OUT_AUTH
+ * when the envelope names an auth failure, whatever the status. */
 static enum outcome
 cf_judge(struct cfjob *j, const char *what, const struct http_resp *resp,
     cJSON **doc)
@@ -237,7 +331,9 @@ cf_judge(struct cfjob *j, const char *what, const struct http_resp *resp,
 		*doc = root;
 		return OUT_OK;
 	}
-	if (out == OUT_OK)	/* 2xx that is not a success: never trust it */
+	if (cf_auth_refused(root))
+		out = OUT_AUTH;
+	else if (out == OUT_OK)	/* 2xx that is not a success: never trust it */
 		out = OUT_RETRY;
 	if ((out == OUT_RATELIMIT || out == OUT_RETRY) && resp->retry_after > 0)
 		j->ch->retry_after = resp->retry_after;
@@ -327,13 +423,37 @@ cf_url(const struct cfjob *j, struct buf *u, const char *zone)
  * Zones
  */
 
-/* Takes the zone called name from a zone list into j->zone: OUT_OK, or
- * OUT_NOTFOUND when the list has none, or OUT_RETRY for a wrong shape. */
+/* Returns 1 when zone object z says it is active. */
+static int
+cf_zone_active(const cJSON *z)
+{
+	const char *st = json_str(z, "status");
+
+	return st != NULL && strcmp(st, "active") == 0;
+}
+
+/* Warns that zone name, taken from the lookup, says it is not active. */
+static void
+cf_zone_inactive(const struct cfjob *j, const char *name, const cJSON *z)
+{
+	const char	*st = json_str(z, "status");
+	char		 clean[CF_SRV_MAX];
+
+	if (st == NULL)		/* not said: nothing to warn about */
+		return;
+	log_clean(clean, sizeof(clean), st, strlen(st));
+	log_warn("[%s] zone %s is not active (%s); updating it anyway",
+	    j->cf->ctx->acct->label, name, clean);
+}
+
+/* Takes the zone called name from a zone list into j->zone: the first
+ * active one, else the first (with a warning). OUT_OK, or OUT_NOTFOUND
+ * when the list has none, or OUT_RETRY for a wrong shape. */
 static enum outcome
 cf_zone_pick(struct cfjob *j, const cJSON *doc, const char *name)
 {
 	const cJSON	*res = cJSON_GetObjectItemCaseSensitive(doc, "result");
-	const cJSON	*z;
+	const cJSON	*z, *pick = NULL;
 	const char	*zn;
 
 	if (!cJSON_IsArray(res))
@@ -343,14 +463,22 @@ cf_zone_pick(struct cfjob *j, const cJSON *doc, const char *name)
 		if (!cJSON_IsObject(z))
 			continue;
 		zn = json_str(z, "name");
-		if (zn != NULL && strcmp(zn, name) != 0)
+		if (zn != NULL && !cf_same_name(zn, name))
 			continue;
-		if (cf_setid(j->zone, json_str(z, "id")) == -1)
-			return cf_fail(j, OUT_RETRY, "zone lookup",
-			    "unexpected reply (bad zone id)");
-		return OUT_OK;
+		if (pick == NULL || cf_zone_active(z))
+			pick = z;
+		if (cf_zone_active(z))
+			break;
 	}
-	return cf_fail(j, OUT_NOTFOUND, "zone lookup", "no zone %s", name);
+	if (pick == NULL)
+		return cf_fail(j, OUT_NOTFOUND, "zone lookup", "no zone %s",
+		    name);
+	if (provider_copy(j->zone, sizeof(j->zone), json_str(pick, "id")) == -1)
+		return cf_fail(j, OUT_RETRY, "zone lookup",
+		    "unexpected reply (bad zone id)");
+	if (!cf_zone_active(pick))
+		cf_zone_inactive(j, name, pick);
+	return OUT_OK;
 }
 
 /* GET /zones?name=NAME: OUT_OK with j->zone set, OUT_NOTFOUND when there
@@ -399,17 +527,6 @@ cf_zone_remember(struct cfjob *j, const char *name)
 		    j->cf->ctx->acct->label);
 }
 
-/* Returns the parent of name when it still has two labels, else NULL. */
-static const char *
-cf_parent(const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	if (dot == NULL || strchr(dot + 1, '.') == NULL)
-		return NULL;
-	return dot + 1;
-}
-
 /* Asks for the record's name, then each parent down to two labels. */
 static enum outcome
 cf_zone_walk(struct cfjob *j)
@@ -417,7 +534,7 @@ cf_zone_walk(struct cfjob *j)
 	const char	*p;
 	enum outcome	 out;
 
-	for (p = j->ch->name; p != NULL; p = cf_parent(p)) {
+	for (p = j->ch->name; p != NULL; p = provider_parent(p)) {
 		out = cf_zone_get(j, p);
 		if (out == OUT_OK)
 			cf_zone_remember(j, p);
@@ -433,10 +550,10 @@ cf_zone_walk(struct cfjob *j)
 static enum outcome
 cf_zone_lookup(struct cfjob *j)
 {
-	const char	*name = acct_get(j->cf->ctx->acct, "zone");
+	const char	*name = j->cf->zone;
 	enum outcome	 out;
 
-	if (name == NULL)
+	if (*name == '\0')
 		return cf_zone_walk(j);
 	out = cf_zone_get(j, name);
 	if (out == OUT_OK)
@@ -452,7 +569,7 @@ cf_zone_cached1(struct cfjob *j, const char *name)
 	char		 key[CF_KEY_MAX];
 
 	if (cache == NULL || cf_zone_key(key, name) == -1 ||
-	    cf_setid(j->zone, kv_get(cache, key)) == -1)
+	    provider_copy(j->zone, sizeof(j->zone), kv_get(cache, key)) == -1)
 		return 0;
 	j->zsrc = ZS_STATE;
 	return 1;
@@ -463,11 +580,11 @@ cf_zone_cached1(struct cfjob *j, const char *name)
 static int
 cf_zone_cached(struct cfjob *j)
 {
-	const char *name = acct_get(j->cf->ctx->acct, "zone"), *p;
+	const char *name = j->cf->zone, *p;
 
-	if (name != NULL)
+	if (*name != '\0')
 		return cf_zone_cached1(j, name);
-	for (p = j->ch->name; p != NULL; p = cf_parent(p))
+	for (p = j->ch->name; p != NULL; p = provider_parent(p))
 		if (cf_zone_cached1(j, p))
 			return 1;
 	return 0;
@@ -480,7 +597,7 @@ cf_zone_find(struct cfjob *j)
 	const char *id = acct_get(j->cf->ctx->acct, "zone_id");
 
 	if (id != NULL) {
-		if (cf_setid(j->zone, id) == -1)
+		if (provider_copy(j->zone, sizeof(j->zone), id) == -1)
 			return cf_fail(j, OUT_BADREQ, "zone lookup",
 			    "zone_id is empty or too long");
 		j->zsrc = ZS_CONFIG;
@@ -503,7 +620,8 @@ cf_rec_take(struct cfjob *j, const cJSON *r)
 	const char	*content;
 	double		 ttl;
 
-	if (!cJSON_IsObject(r) || cf_setid(j->rec, json_str(r, "id")) == -1) {
+	if (!cJSON_IsObject(r) ||
+	    provider_copy(j->rec, sizeof(j->rec), json_str(r, "id")) == -1) {
 		cf_fail(j, OUT_RETRY, "record lookup",
 		    "unexpected reply (bad record)");
 		return -1;
@@ -519,32 +637,88 @@ cf_rec_take(struct cfjob *j, const cJSON *r)
 	return 0;
 }
 
-/* Warns that the zone holds several records of j's name and type. */
+/*
+ * Of several records of one name and type, one is managed: the one that
+ * holds the wanted address (nothing to write), else the one whose id the
+ * state keeps (the one written before), else the first.
+ */
+
+/* Forgets what a lookup of j found, before a new one. */
+static void
+cf_rec_reset(struct cfjob *j)
+{
+	j->found = 0;
+	j->nrecs = 0;
+	j->rank = 0;
+}
+
+/* Returns 1 when record object r may be j's: its name (when it has one)
+ * and its type (when it says) are j's. */
+static int
+cf_rec_is(const struct cfjob *j, const cJSON *r)
+{
+	const char *name = json_str(r, "name"), *type = json_str(r, "type");
+
+	return (name == NULL || cf_same_name(name, j->ch->name)) &&
+	    (type == NULL || strcmp(type, j->type) == 0);
+}
+
+/* Returns how well record r, one of j's name and type, suits j: 3 when it
+ * holds the wanted address, 2 when the state keeps its id, else 1. */
+static int
+cf_rec_rank(const struct cfjob *j, const cJSON *r)
+{
+	const char	*id = json_str(r, "id");
+	const char	*kept = j->ch->ids ? kv_get(j->ch->ids, "record_id") :
+			    NULL;
+
+	if (provider_addr_is(j->ch, json_str(r, "content")))
+		return 3;
+	if (id != NULL && kept != NULL && strcmp(id, kept) == 0)
+		return 2;
+	return 1;
+}
+
+/* Offers j record r of its name and type, taken when it suits j better
+ * than the one taken so far (the earlier wins a tie): 0, or -1 (j->err
+ * set) when the record to take has no usable id. */
+static int
+cf_rec_offer(struct cfjob *j, const cJSON *r)
+{
+	int rank = cJSON_IsObject(r) ? cf_rec_rank(j, r) : 0;
+
+	j->nrecs++;
+	if (j->found && rank <= j->rank)
+		return 0;
+	j->rank = rank;
+	return cf_rec_take(j, r);
+}
+
+/* Warns, once for j, that several records have its name and type. */
 static void
 cf_rec_several(const struct cfjob *j)
 {
-	log_warn("[%s] %s %s: several records; updating the first",
-	    j->cf->ctx->acct->label, j->ch->name, j->type);
+	log_warn("[%s] %s %s: %zu records of this name and type; only record "
+	    "%s is managed", j->cf->ctx->acct->label, j->ch->name, j->type,
+	    j->nrecs, j->rec);
 }
 
-/* Takes the first record of a record list into j: OUT_OK (j->found says
- * whether there was one), or OUT_RETRY for a wrong shape. */
+/* Takes the record from the list of j's name and type (the API filtered
+ * it) into j (see cf_rec_offer): OUT_OK (j->found says whether there was
+ * one), or OUT_RETRY for a wrong shape. */
 static enum outcome
 cf_rec_pick(struct cfjob *j, const cJSON *doc)
 {
 	const cJSON	*res = cJSON_GetObjectItemCaseSensitive(doc, "result");
-	const cJSON	*r = cJSON_GetArrayItem(res, 0);
+	const cJSON	*r;
 
 	if (!cJSON_IsArray(res))
 		return cf_fail(j, OUT_RETRY, "record lookup",
 		    "unexpected reply (no result list)");
-	j->found = 0;
-	if (r == NULL)
-		return OUT_OK;
-	if (cf_rec_take(j, r) == -1)
-		return OUT_RETRY;
-	if (cJSON_GetArraySize(res) > 1)
-		cf_rec_several(j);
+	cf_rec_reset(j);
+	cJSON_ArrayForEach(r, res)
+		if (cf_rec_offer(j, r) == -1)
+			return OUT_RETRY;
 	return OUT_OK;
 }
 
@@ -579,7 +753,8 @@ cf_rec_find(struct cfjob *j)
 {
 	enum outcome out = cf_rec_list(j);
 
-	if (out == OUT_OK || j->zsrc != ZS_STATE || !cf_stale(j->status))
+	if (out == OUT_OK || j->zsrc != ZS_STATE ||
+	    !cf_zone_stale(out, j->status))
 		return out;
 	log_debug("[%s] %s %s: zone id %s refused (HTTP %ld); looking the "
 	    "zone up again", j->cf->ctx->acct->label, j->ch->name, j->type,
@@ -619,6 +794,8 @@ cf_plan(struct cfjob *j)
 {
 	const char *label = j->cf->ctx->acct->label;
 
+	if (j->nrecs > 1)
+		cf_rec_several(j);
 	if (!j->found) {
 		j->rec[0] = '\0';
 		log_debug("[%s] %s %s: no record; creating it", label,
@@ -655,42 +832,39 @@ cf_list_take(struct cfjob *jobs, const size_t *idx, size_t k,
     const cJSON *res)
 {
 	const cJSON	*r;
-	const char	*name, *type;
 	size_t		 i;
 
 	cJSON_ArrayForEach(r, res) {
-		name = cJSON_IsObject(r) ? json_str(r, "name") : NULL;
-		type = name ? json_str(r, "type") : NULL;
-		for (i = 0; name != NULL && i < k; i++) {
+		if (!cJSON_IsObject(r) || json_str(r, "name") == NULL)
+			continue;
+		for (i = 0; i < k; i++) {
 			struct cfjob *j = &jobs[idx[i]];
 
-			if (j->step != S_LOOKUP ||
-			    (type && strcmp(type, j->type) != 0) ||
-			    !cf_same_name(name, j->ch->name))
+			if (j->step != S_LOOKUP || !cf_rec_is(j, r))
 				continue;
-			if (j->found)
-				cf_rec_several(j);
-			else if (cf_rec_take(j, r) == -1)
+			if (cf_rec_offer(j, r) == -1)
 				cf_done(j, OUT_RETRY);
 		}
 	}
 }
 
-/* Returns 1 when a listing has pages after page: result_info says so or,
- * without it, the page was full. */
+/* Returns whether a listing has pages after page, as its result_info's
+ * total_pages says: 1 or 0, or -1 when it does not say (then the listing
+ * is never taken as whole: a server may cap per_page lower than asked). */
 static int
-cf_list_more(const cJSON *doc, int page, int n)
+cf_list_more(const cJSON *doc, int page)
 {
 	const cJSON	*info = cf_obj(doc, "result_info");
 	double		 total;
 
-	if (info != NULL && json_num(info, "total_pages", &total) == 0)
-		return total > page;
-	return n >= CF_PER_PAGE;
+	if (info == NULL || json_num(info, "total_pages", &total) == -1)
+		return -1;
+	return total > page;
 }
 
 /* GETs page page of the listing of lead's zone and type and takes its
- * records into the group; *more says whether pages follow. */
+ * records into the group; *more says whether pages follow (see
+ * cf_list_more). */
 static enum outcome
 cf_list_page(struct cfjob *jobs, const size_t *idx, size_t k, int page,
     int *more)
@@ -715,7 +889,7 @@ cf_list_page(struct cfjob *jobs, const size_t *idx, size_t k, int page,
 		    "unexpected reply (no result list)");
 	if (out == OUT_OK) {
 		cf_list_take(jobs, idx, k, res);
-		*more = cf_list_more(doc, page, cJSON_GetArraySize(res));
+		*more = cf_list_more(doc, page);
 	}
 	cJSON_Delete(doc);
 	buf_free(&u);
@@ -734,8 +908,9 @@ cf_list_all_found(const struct cfjob *jobs, const size_t *idx, size_t k)
 	return 1;
 }
 
-/* Reads the listing page by page until it ends, every job is found, or
- * CF_PAGES_MAX pages were read; *whole says whether it ended. */
+/* Reads the listing page by page until it ends (or does not say whether
+ * it does), every job is found, or CF_PAGES_MAX pages were read; *whole
+ * says whether it was seen to end. */
 static enum outcome
 cf_list_pages(struct cfjob *jobs, const size_t *idx, size_t k, int *whole)
 {
@@ -744,13 +919,14 @@ cf_list_pages(struct cfjob *jobs, const size_t *idx, size_t k, int *whole)
 	size_t		i;
 
 	for (i = 0; i < k; i++)
-		jobs[idx[i]].found = 0;
+		cf_rec_reset(&jobs[idx[i]]);
 	*whole = 0;
 	for (page = 1; page <= CF_PAGES_MAX && out == OUT_OK; page++) {
 		out = cf_list_page(jobs, idx, k, page, &more);
-		if (out == OUT_OK && !more)
+		if (out == OUT_OK && more == 0)
 			*whole = 1;
-		if (out != OUT_OK || !more || cf_list_all_found(jobs, idx, k))
+		if (out != OUT_OK || more != 1 ||
+		    cf_list_all_found(jobs, idx, k))
 			break;
 	}
 	return out;
@@ -768,7 +944,8 @@ cf_list(struct cfjob *jobs, const size_t *idx, size_t k)
 	size_t		 i;
 
 	out = cf_list_pages(jobs, idx, k, &whole);
-	if (out != OUT_OK && lead->zsrc == ZS_STATE && cf_stale(lead->status)) {
+	if (out != OUT_OK && lead->zsrc == ZS_STATE &&
+	    cf_zone_stale(out, lead->status)) {
 		log_debug("[%s] zone id %s refused (HTTP %ld); looking the "
 		    "zone up again", lead->cf->ctx->acct->label, lead->zone,
 		    lead->status);
@@ -851,27 +1028,27 @@ cf_body(const struct cfjob *j)
 }
 
 /* Checks a written record r: an object with an id (kept in j->rec) and,
- * where it says, the wanted address, name and type. */
+ * where it says, j's name and type (else j->other is set) and the wanted
+ * address. */
 static enum outcome
 cf_rec_check(struct cfjob *j, const char *what, const cJSON *r)
 {
-	const char	*content, *name, *type;
-	char		 canon[ADDR_STRLEN];
+	const char *content;
 
-	if (!cJSON_IsObject(r) || cf_setid(j->rec, json_str(r, "id")) == -1)
+	j->other = 0;
+	if (!cJSON_IsObject(r) ||
+	    provider_copy(j->rec, sizeof(j->rec), json_str(r, "id")) == -1)
 		return cf_fail(j, OUT_RETRY, what,
 		    "unexpected reply (no record)");
+	if (!cf_rec_is(j, r)) {
+		j->other = 1;
+		return cf_fail(j, OUT_RETRY, what, "unexpected reply (record "
+		    "%s has another name or type)", j->rec);
+	}
 	content = json_str(r, "content");
-	if (content != NULL && (addr_canon(j->ch->fam, content, canon) == -1 ||
-	    strcmp(canon, j->ch->addr) != 0))
+	if (content != NULL && !provider_addr_is(j->ch, content))
 		return cf_fail(j, OUT_RETRY, what,
 		    "unexpected reply (record holds another address)");
-	name = json_str(r, "name");
-	type = json_str(r, "type");
-	if ((name && !cf_same_name(name, j->ch->name)) ||
-	    (type && strcmp(type, j->type) != 0))
-		return cf_fail(j, OUT_RETRY, what,
-		    "unexpected reply (another record)");
 	return OUT_OK;
 }
 
@@ -885,6 +1062,7 @@ cf_rec_write(struct cfjob *j)
 	cJSON		*body = cf_body(j), *doc = NULL;
 	enum outcome	 out;
 
+	j->other = 0;
 	if (body == NULL || cf_url(j, &u, j->zone) == -1 ||
 	    buf_adds(&u, "/dns_records") == -1 || (j->rec[0] &&
 	    (buf_adds(&u, "/") == -1 || buf_add_urlenc(&u, j->rec) == -1)))
@@ -920,8 +1098,8 @@ cf_direct_ids(struct cfjob *j)
 {
 	const char *rid = j->ch->ids ? kv_get(j->ch->ids, "record_id") : NULL;
 
-	if (cf_setid(j->rec, rid) == -1 ||
-	    cf_setid(j->zone, cf_direct_zone(j)) == -1) {
+	if (provider_copy(j->rec, sizeof(j->rec), rid) == -1 ||
+	    provider_copy(j->zone, sizeof(j->zone), cf_direct_zone(j)) == -1) {
 		j->rec[0] = j->zone[0] = '\0';
 		return 0;
 	}
@@ -929,38 +1107,38 @@ cf_direct_ids(struct cfjob *j)
 	return 1;
 }
 
-/* PATCHes the record id kept in the state, in one request. Returns
- * OUT_PENDING when the API no longer knows it (j->zone kept for the lookup
- * that follows); else the outcome. */
-static enum outcome
-cf_direct(struct cfjob *j)
+/* Settles the write of j that came back with out. At S_DIRECT, a record
+ * id from the state that the API no longer knows, or that now names
+ * another record (renamed upstream), is dropped and the record goes to the
+ * lookup of this run (j->zone kept); else j is done. */
+static void
+cf_written(struct cfjob *j, enum outcome out)
 {
-	enum outcome out = cf_rec_write(j);
+	const char *label = j->cf->ctx->acct->label;
 
-	if (out == OUT_OK || !cf_stale(j->status))
-		return out;
-	log_debug("[%s] %s %s: record id %s refused (HTTP %ld); looking the "
-	    "record up", j->cf->ctx->acct->label, j->ch->name, j->type,
-	    j->rec, j->status);
+	if (out == OUT_OK || j->step != S_DIRECT ||
+	    (!j->other && !cf_job_stale(j, out))) {
+		cf_done(j, out);
+		return;
+	}
+	if (j->other)
+		log_warn("[%s] %s %s: record id %s now has another name or "
+		    "type (renamed?) and was written; looking the record up",
+		    label, j->ch->name, j->type, j->rec);
+	else
+		log_debug("[%s] %s %s: record id %s refused (HTTP %ld); "
+		    "looking the record up", label, j->ch->name, j->type,
+		    j->rec, j->status);
 	j->rec[0] = '\0';
-	return OUT_PENDING;
+	j->other = 0;
+	j->step = S_LOOKUP;
 }
 
 /* Sends the write of one job (S_DIRECT or S_WRITE) by itself. */
 static void
 cf_one(struct cfjob *j)
 {
-	enum outcome out;
-
-	if (j->step == S_WRITE) {
-		cf_done(j, cf_rec_write(j));
-		return;
-	}
-	out = cf_direct(j);
-	if (out == OUT_PENDING)
-		j->step = S_LOOKUP;
-	else
-		cf_done(j, out);
+	cf_written(j, cf_rec_write(j));
 }
 
 /*
@@ -1045,36 +1223,30 @@ cf_batch_results(struct cfjob *jobs, const size_t *idx, size_t k,
 			r = post;
 			post = post ? post->next : NULL;
 		}
-		cf_done(j, cf_rec_check(j, "batch update", r));
+		cf_written(j, cf_rec_check(j, "batch update", r));
 	}
 }
 
-/* Deals with a batch refused as a whole with out: 400/404 (maybe one bad
- * or vanished record) sends each record alone; 403 on ids from the state
- * sends them to the lookup; anything else counts for every record. */
+/* Deals with a batch refused as a whole with out: 400/404 that is not an
+ * auth failure (maybe one bad or vanished record) sends each record alone;
+ * anything else counts for every record. */
 static void
 cf_batch_failed(struct cfjob *jobs, const size_t *idx, size_t k,
     enum outcome out)
 {
 	struct cfjob	*lead = &jobs[idx[0]];
-	int		 alone = lead->status == 400 || lead->status == 404;
-	int		 relook = lead->status == 403 && lead->step == S_DIRECT;
+	int		 alone = cf_job_stale(lead, out);
 	size_t		 i;
 
-	if (alone || relook)
-		log_debug("[%s] batch of %zu refused (HTTP %ld); %s",
-		    lead->cf->ctx->acct->label, k, lead->status, alone ?
-		    "sending its records one by one" : "looking them up");
+	if (alone)
+		log_debug("[%s] batch of %zu refused (HTTP %ld); sending its "
+		    "records one by one", lead->cf->ctx->acct->label, k,
+		    lead->status);
 	for (i = 0; i < k; i++) {
-		struct cfjob *j = &jobs[idx[i]];
-
 		if (alone)
-			cf_one(j);
-		else if (relook) {
-			j->rec[0] = '\0';
-			j->step = S_LOOKUP;
-		} else
-			cf_done_as(j, lead, out);
+			cf_one(&jobs[idx[i]]);
+		else
+			cf_done_as(&jobs[idx[i]], lead, out);
 	}
 }
 
@@ -1256,6 +1428,10 @@ cf_job_init(struct cf *cf, struct cfjob *j, struct change *ch)
 	if (ch->fam != 4 && ch->fam != 6)
 		cf_done(j, cf_fail(j, OUT_BADREQ, "update",
 		    "address family %d", ch->fam));
+	else if (cf->zone[0] != '\0' &&
+	    provider_sublen(ch->name, cf->zone) < 0)	/* never POST it there */
+		cf_done(j, cf_fail(j, OUT_BADREQ, "update", "record %s is not "
+		    "in zone %s (zone =)", ch->name, cf->zone));
 	else if (ch->verify)	/* look it up, never write blind */
 		j->step = S_LOOKUP;
 	else
@@ -1279,16 +1455,6 @@ cf_parse_proxied(const char *s)
 	return PX_BAD;
 }
 
-/* Returns 1 when s has a byte that cannot go into a header as it is. */
-static int
-cf_bad_token(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /* Returns 1 unless s looks like a zone id (letters, digits, '-', '_'). */
 static int
 cf_bad_id(const char *s)
@@ -1297,6 +1463,34 @@ cf_bad_id(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_");
 
 	return n == 0 || n >= CF_ID_MAX || s[n] != '\0';
+}
+
+/* Copies zone name z into out (CF_NAME_MAX) lower-cased, without a final
+ * dot; 0, or -1 when it is not a plain DNS name. */
+static int
+cf_norm_zone(const char *z, char *out)
+{
+	size_t n = strlen(z), i;
+
+	if (n > 0 && z[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= CF_NAME_MAX || z[0] == '.' ||
+	    strspn(z, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") < n)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(z[i] >= 'A' && z[i] <= 'Z' ? z[i] - 'A' + 'a' :
+		    z[i]);
+	out[n] = '\0';
+	return strstr(out, "..") ? -1 : 0;
+}
+
+/* Returns 1 when ttl (seconds, -1 unset) is one Cloudflare takes: 1
+ * (automatic) or 30 to 86400 (below 60 on Enterprise plans only). */
+static int
+cf_good_ttl(long ttl)
+{
+	return ttl == -1 || ttl == 1 || (ttl >= 30 && ttl <= 86400);
 }
 
 /* Checks proxied, token and zone_id at load time; 0, or -1 (reported). */
@@ -1313,7 +1507,7 @@ cf_check(const struct account *a)
 		    px);
 		rc = -1;
 	}
-	if (tok != NULL && cf_bad_token(tok)) {
+	if (tok != NULL && provider_bad_token(tok)) {
 		acct_error(a, "token", "contains spaces or control characters");
 		rc = -1;
 	}
@@ -1331,6 +1525,7 @@ static enum outcome
 cf_init(struct cf *cf, const struct pctx *ctx)
 {
 	const char *tok = acct_get(ctx->acct, "token");
+	const char *zone = acct_get(ctx->acct, "zone");
 
 	memset(cf, 0, sizeof(*cf));
 	cf->ctx = ctx;
@@ -1342,13 +1537,24 @@ cf_init(struct cf *cf, const struct pctx *ctx)
 		cf->baselen--;
 	cf->ttl = ctx->acct->ttl;
 	cf->proxied = cf_parse_proxied(acct_get(ctx->acct, "proxied"));
-	if (tok == NULL || *tok == '\0' || cf_bad_token(tok) ||
+	if (tok == NULL || *tok == '\0' || provider_bad_token(tok) ||
 	    buf_printf(&cf->auth, "Authorization: Bearer %s", tok) == -1) {
 		snprintf(cf->err, sizeof(cf->err), "cloudflare: no usable token");
 		return OUT_AUTH;
 	}
 	if (cf->proxied == PX_BAD) {
 		snprintf(cf->err, sizeof(cf->err), "cloudflare: bad proxied");
+		return OUT_BADREQ;
+	}
+	if (zone != NULL && cf_norm_zone(zone, cf->zone) == -1) {
+		snprintf(cf->err, sizeof(cf->err), "cloudflare: zone \"%.*s\" "
+		    "is not a DNS name", CF_NAME_MAX, zone);
+		return OUT_BADREQ;
+	}
+	if (!cf_good_ttl(cf->ttl)) {
+		snprintf(cf->err, sizeof(cf->err), "cloudflare: ttl %ld: "
+		    "Cloudflare takes 1 (automatic) or 30 to 86400 seconds "
+		    "(below 60 on Enterprise plans only)", cf->ttl);
 		return OUT_BADREQ;
 	}
 	return OUT_OK;

@@ -307,6 +307,8 @@ class CloudflareEmulator(TLSServer):
     def __init__(self, host, ctx, token):
         self.token = token
         self.zones = {}             # name -> id
+        self.shadows = {}           # id -> (name, status): other zones of
+                                    # a name, listed before the real one
         self.records = {}           # id -> record dict (API shape)
         self.requests = []          # every Request, in order
         self.ops = []               # every record write attempted, in order
@@ -314,6 +316,8 @@ class CloudflareEmulator(TLSServer):
         self.latency = 0.0          # seconds added to every answer
         self.refused = {}           # record ID or name -> HTTP status
         self.lock = threading.RLock()
+        self.unknown_zone_403 = False   # answer a zone ID it does not
+                                        # know with 403/10000, not 404
         self.busy = 0               # requests being served
         self.idle = threading.Condition(self.lock)
         super().__init__(host, _CFHandler, ctx)
@@ -341,7 +345,18 @@ class CloudflareEmulator(TLSServer):
         for n, i in self.zones.items():
             if i == zid:
                 return n
+        if zid in self.shadows:
+            return self.shadows[zid][0]
         return None
+
+    def add_shadow_zone(self, name, status="pending"):
+        """Adds another zone called name, not active, that zone lookups
+        list before the real one (the same domain added again elsewhere,
+        not yet moved). Returns its ID."""
+        with self.lock:
+            zid = _new_id()
+            self.shadows[zid] = (name, status)
+            return zid
 
     def add_record(self, name, content, type="A", ttl=1, proxied=False,
                    comment=None, zone=None):
@@ -398,6 +413,11 @@ class CloudflareEmulator(TLSServer):
         with self.lock:
             self.records[rid]["content"] = content
 
+    def rename(self, rid, name):
+        """Renames a record, as done in the dashboard; its ID stays."""
+        with self.lock:
+            self.records[rid]["name"] = _norm_name(name)
+
     def fault(self, **kw):
         f = Fault(**kw)
         with self.lock:
@@ -409,6 +429,15 @@ class CloudflareEmulator(TLSServer):
         status; a batch holding it is refused as a whole (400)."""
         with self.lock:
             self.refused[key] = status
+
+    def refuse_auth_header(self, times=None):
+        """Answers requests as Cloudflare does a malformed Authorization
+        header: HTTP 400, code 6003 with a 6111 error_chain."""
+        body = _envelope(None, False, [{
+            "code": 6003, "message": "Invalid request headers",
+            "error_chain": [{"code": 6111, "message": "Invalid format for "
+                             "Authorization header"}]}])
+        return self.fault(status=400, body=body, times=times)
 
     def clear_faults(self):
         with self.lock:
@@ -559,6 +588,8 @@ class _CFHandler(_Handler):
             raise self._noroute(req)
         zid = parts[1]
         if self.server.zone_name(zid) is None:
+            if self.server.unknown_zone_403:
+                raise ApiError(403, 10000, "Authentication error")
             raise ApiError(404, 7003, "Could not route to %s, perhaps your "
                            "object identifier is invalid?" % req.path)
         rest = parts[2:]
@@ -585,15 +616,18 @@ class _CFHandler(_Handler):
 
     def _zone(self, zid):
         name = self.server.zone_name(zid)
-        return {"id": zid, "name": name, "status": "active", "paused": False,
-                "type": "full",
+        shadow = self.server.shadows.get(zid)
+        return {"id": zid, "name": name,
+                "status": shadow[1] if shadow else "active",
+                "paused": False, "type": "full",
                 "name_servers": ["ana.ns.cloudflare.com",
                                  "bob.ns.cloudflare.com"]}
 
     def _list_zones(self, req):
         want = req.query.get("name")
-        zs = [self._zone(i) for n, i in self.server.zones.items()
-              if want is None or _norm_name(want) == n]
+        ids = list(self.server.shadows) + list(self.server.zones.values())
+        zs = [self._zone(i) for i in ids
+              if want is None or _norm_name(want) == self.server.zone_name(i)]
         return _envelope(zs, info=_list_info(zs))
 
     def _list_records(self, zid, req):

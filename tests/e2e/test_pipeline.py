@@ -304,10 +304,13 @@ def test_record_names_are_case_and_dot_insensitive(world):
     assert world.published(HOME) == ADDR4
 
 
-def test_zone_recreated_upstream(world):
+@pytest.mark.parametrize("status", [404, 403])
+def test_zone_recreated_upstream(world, status):
     # the cached zone ID is gone (zone deleted and added again): the 404
+    # (or a 403 "Authentication error", for a zone the token cannot see)
     # leads back to the lookups
     prime(world)
+    world.cf.unknown_zone_403 = status == 403
     new_zid = world.cf.move_zone("example.com")
     world.cf.reset_log()
     world.echo.address = ADDR4_C

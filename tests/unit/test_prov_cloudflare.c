@@ -656,15 +656,13 @@ test_write_errors(void)
 	CHECK(logged("record create failed: unexpected reply"));
 	CHECK(kv_get(&ids, "record_id") == NULL);
 
+	/* refused for the token: no lookup follows */
 	setup("zid1", NULL, -1, NULL);
 	kv_set(&ids, "record_id", "rid1");
 	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
-	fake_http_push(200, ENV_LIST(REC("rid1", "198.51.100.1", 1, "false")),
-	    -1);
-	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
 	run(&c, 1);
 	CHECK(c.out == OUT_AUTH);
-	CHECK(fake_http_count() == 3);
+	CHECK(fake_http_count() == 1);
 	CHECK(logged("record update failed: token rejected"));
 
 	setup("zid1", NULL, -1, NULL);
@@ -998,6 +996,41 @@ test_batch_atomic(void)
 	}
 }
 
+/* Queues reply (status, body) once, or, for a 403, n times: a 403 on a
+ * zone id from the state makes the provider look the zone up once, and a
+ * token that is really refused is refused there too. */
+static void
+push_auth(long status, const char *body, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < (status == 403 ? n : 1); i++)
+		fake_http_push(status, body, -1);
+}
+
+/* Returns 1 when a request of this case looked a zone up by name. */
+static int
+zone_looked_up(void)
+{
+	size_t i;
+
+	for (i = 0; i < fake_http_count(); i++)
+		if (strstr(fake_http_url(i), "/zones?name=") != NULL)
+			return 1;
+	return 0;
+}
+
+/* Checks a case's request count: exactly one, or for a 403 at most max
+ * with the zone looked up again. */
+static void
+check_auth_count(long status, size_t max)
+{
+	if (status != 403)
+		CHECK(fake_http_count() == 1);
+	else
+		CHECK(fake_http_count() <= max && zone_looked_up());
+}
+
 /* A batch refused as a whole for one bad record: the records go one by
  * one, so the others are done. */
 static void
@@ -1072,33 +1105,18 @@ test_batch_fallback(void)
 	CHECK(big[2].retry_after == 9);
 	CHECK(logged("leaving 2 more record(s)"));
 
-	/* 403 on ids from the state: looked up (the zone may have gone) */
+	/* 403 on ids from the state: the zone may have been added again
+	 * under a new id, so it is looked up by name; refused there too, the
+	 * token is refused (a bounded number of requests) */
 	setup(NULL, "example.com", -1, NULL);
 	mkbig(2, "zidOld", 0);
-	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
-	fake_http_push(403, ENV_ERR(10000, "Authentication error"), -1);
-	fake_http_push(200, ENV_LIST("{\"id\":\"zidNew\",\"name\":"
-	    "\"example.com\"}"), -1);
-	fake_http_push(200, "{\"success\":true,\"result\":["
-	    "{\"id\":\"rid0\",\"name\":\"h0.example.com\",\"type\":\"A\","
-	    "\"content\":\"" ADDR4 "\"},{\"id\":\"rid1\",\"name\":"
-	    "\"h1.example.com\",\"type\":\"A\",\"content\":\"198.51.100.1\"}],"
-	    "\"result_info\":{\"page\":1,\"total_pages\":1}}", -1);
-	fake_http_push(200, ENV_OK("{\"id\":\"rid1\",\"content\":\"" ADDR4
-	    "\"}"), -1);
+	push_auth(403, ENV_ERR(10000, "Authentication error"), 12);
 	run(big, 2);
-	CHECK(fake_http_count() == 5);
+	CHECK(fake_http_count() <= 7 && zone_looked_up());
 	check_batch(0, "zidOld", 2, 0);
-	CHECK_STR(url(1), BASE "/zones/zidOld/dns_records?type=A"
-	    "&per_page=1000&page=1");
-	CHECK_STR(url(2), BASE "/zones?name=example.com");
-	CHECK_STR(url(3), BASE "/zones/zidNew/dns_records?type=A"
-	    "&per_page=1000&page=1");
-	CHECK_STR(method(4), "PATCH");
-	CHECK_STR(url(4), BASE "/zones/zidNew/dns_records/rid1");
-	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
-	CHECK_STR(kv_get(&bigids[0], "zone_id"), "zidNew");
-	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "zidNew");
+	CHECK(big[0].out == OUT_AUTH && big[1].out == OUT_AUTH);
+	CHECK_STR(kv_get(&bigids[0], "zone_id"), "zidOld");
+	CHECK(kv_get(&cache, "zone_id.example.com") == NULL);
 }
 
 /* A batch that went through but whose reply lacks a record, or shows
@@ -1194,7 +1212,9 @@ test_first_run_listing(void)
 	/* the same batch refused: each write alone */
 	setup("zidL", NULL, -1, NULL);
 	mkbig(2, NULL, 0);
-	fake_http_push(200, ENV_LIST(REC("rid0", "198.51.100.1", 1, "false")),
+	fake_http_push(200, "{\"success\":true,\"result\":["
+	    REC("rid0", "198.51.100.1", 1, "false") "],\"result_info\":{"
+	    "\"page\":1,\"total_pages\":1}}",
 	    -1);		/* name home.example.com: matches neither */
 	fake_http_push(400, ENV_ERR(1004, "DNS Validation Error"), -1);
 	fake_http_push(200, ENV_OK("{\"id\":\"n0\"}"), -1);
@@ -1268,15 +1288,19 @@ test_listing_pages(void)
 	CHECK_STR(method(21), "POST");
 	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
 
-	/* no result_info: a short page is the last */
+	/* no result_info: not known to be whole, so h1 is asked for by name
+	 * before it is created */
 	setup("zidQ", NULL, -1, NULL);
 	mkbig(2, NULL, 1);
 	fake_http_push(200, ENV_LIST("{\"id\":\"rid0\",\"name\":"
 	    "\"h0.example.com\",\"type\":\"A\",\"content\":\"" ADDR4 "\"}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
 	fake_http_push(200, ENV_OK("{\"id\":\"n1\"}"), -1);
 	run(big, 2);
-	CHECK(fake_http_count() == 2);
-	CHECK_STR(method(1), "POST");
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(url(1), BASE "/zones/zidQ/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(method(2), "POST");
 	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
 
 	/* a listing that fails fails the whole group */
@@ -1322,6 +1346,461 @@ test_verify_many(void)
 	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK &&
 	    big[2].out == OUT_OK);
 	buf_free(&b);
+}
+
+/*
+ * Reviewed defects: each case failed before its fix.
+ */
+
+/* A record of the API's shape: id, name and address (type A). */
+#define RECN(id, name, content) "{\"id\":\"" id "\",\"type\":\"A\"," \
+			"\"name\":\"" name "\",\"content\":\"" content "\"," \
+			"\"ttl\":1,\"proxied\":false}"
+
+/* Counts the times s occurs in the log of the last run. */
+static size_t
+logged_n(const char *s)
+{
+	const char	*p = buf_str(&last_log);
+	size_t		 n = 0;
+
+	while ((p = strstr(p, s)) != NULL) {
+		n++;
+		p += strlen(s);
+	}
+	return n;
+}
+
+/* A write by a remembered id whose reply names another record (renamed
+ * upstream): the id is dropped and the record looked up in the same run. */
+static void
+test_direct_renamed(void)
+{
+	struct change c;
+
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "ridR");
+	kv_set(&ids, "zone_id", "zidR");
+	fake_http_push(200, ENV_OK(RECN("ridR", "renamed.example.com", ADDR4)),
+	    -1);
+	fake_http_push(200, ENV_LIST(RECN("ridH", "home.example.com",
+	    "198.51.100.1")), -1);
+	fake_http_push(200, ENV_OK(RECN("ridH", "home.example.com", ADDR4)),
+	    -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(method(0), "PATCH");
+	CHECK_STR(url(0), BASE "/zones/zidR/dns_records/ridR");
+	CHECK_STR(method(1), "GET");
+	CHECK_STR(url(1), BASE "/zones/zidR/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK_STR(method(2), "PATCH");
+	CHECK_STR(url(2), BASE "/zones/zidR/dns_records/ridH");
+	CHECK_STR(kv_get(&ids, "record_id"), "ridH");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zidR");
+	CHECK(logged("ridR"));
+	CHECK(!logged("error"));
+
+	/* another type: not there under the right name, so created */
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "ridR");
+	kv_set(&ids, "zone_id", "zidR");
+	fake_http_push(200, ENV_OK("{\"id\":\"ridR\",\"type\":\"AAAA\","
+	    "\"name\":\"home.example.com\"}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK(RECN("ridN", "home.example.com", ADDR4)),
+	    -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(method(2), "POST");
+	CHECK_STR(kv_get(&ids, "record_id"), "ridN");
+
+	/* in a batch: only the renamed one is looked up, then created */
+	setup(NULL, NULL, -1, NULL);
+	mkbig(3, "zidB", 0);
+	fake_http_push(200, ENV_OK("{\"patches\":["
+	    RECN("rid0", "h0.example.com", ADDR4) ","
+	    RECN("rid1", "renamed.example.com", ADDR4) ","
+	    RECN("rid2", "h2.example.com", ADDR4) "]}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK(RECN("ridNew", "h1.example.com", ADDR4)),
+	    -1);
+	run(big, 3);
+	CHECK(fake_http_count() == 3);
+	check_batch(0, "zidB", 3, 0);
+	CHECK_STR(url(1), BASE "/zones/zidB/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(method(2), "POST");
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK &&
+	    big[2].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[1], "record_id"), "ridNew");
+	CHECK_STR(kv_get(&bigids[2], "record_id"), "rid2");
+
+	/* a write after a lookup that names another record is not retried */
+	setup("zidW", NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(RECN("ridW", "home.example.com",
+	    "198.51.100.1")), -1);
+	fake_http_push(200, ENV_OK(RECN("ridW", "other.example.com", ADDR4)),
+	    -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_RETRY);
+	CHECK(fake_http_count() == 2);
+	CHECK(kv_get(&ids, "record_id") == NULL);
+}
+
+/* Several records of one name and type: the one holding the address, else
+ * the one the state keeps, else the first; one warning per name. */
+static void
+test_duplicates(void)
+{
+	struct change	 c;
+	struct buf	 b = BUF_INIT(0);
+	cJSON		*bd;
+
+	/* verify: B holds the address, the state keeps B: no write */
+	setup("zidV", NULL, -1, NULL);
+	kv_set(&ids, "record_id", "ridB");
+	kv_set(&ids, "zone_id", "zidV");
+	fake_http_push(200, ENV_LIST(RECN("ridA", "home.example.com",
+	    "198.51.100.1") "," RECN("ridB", "home.example.com", ADDR4)), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	c.verify = 1;
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(kv_get(&ids, "record_id"), "ridB");
+	CHECK(logged_n("home.example.com A: 2 records") == 1);
+
+	/* the address wins over the state's id */
+	setup("zidV", NULL, -1, NULL);
+	kv_set(&ids, "record_id", "ridA");
+	kv_set(&ids, "zone_id", "zidV");
+	fake_http_push(200, ENV_LIST(RECN("ridA", "home.example.com",
+	    "198.51.100.1") "," RECN("ridB", "home.example.com", ADDR4)), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(kv_get(&ids, "record_id"), "ridB");
+
+	/* a change, neither holds it: the state's B is patched, not A */
+	setup(NULL, "example.com", -1, NULL);
+	kv_set(&ids, "record_id", "ridB");
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidS\",\"name\":"
+	    "\"example.com\",\"status\":\"active\"}"), -1);
+	fake_http_push(200, ENV_LIST(RECN("ridA", "home.example.com",
+	    "198.51.100.1") "," RECN("ridB", "home.example.com",
+	    "198.51.100.2")), -1);
+	fake_http_push(200, ENV_OK(RECN("ridB", "home.example.com", ADDR4)),
+	    -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(method(2), "PATCH");
+	CHECK_STR(url(2), BASE "/zones/zidS/dns_records/ridB");
+	CHECK_STR(kv_get(&ids, "record_id"), "ridB");
+	CHECK(logged("2 records"));
+
+	/* no preference: the first */
+	setup("zidV", NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST(RECN("ridA", "home.example.com",
+	    "198.51.100.1") "," RECN("ridB", "home.example.com",
+	    "198.51.100.2") "," RECN("ridC", "home.example.com",
+	    "198.51.100.3")), -1);
+	fake_http_push(200, ENV_OK(RECN("ridA", "home.example.com", ADDR4)),
+	    -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK_STR(url(1), BASE "/zones/zidV/dns_records/ridA");
+	CHECK(logged_n("home.example.com A: 3 records") == 1);
+
+	/* in a listing, the same rules, one warning per name */
+	setup("zidV", NULL, -1, NULL);
+	mkbig(2, "zidV", 1);
+	buf_adds(&b, "{\"success\":true,\"result\":[");
+	add_rec(&b, "x0", "h0.example.com", "A", "198.51.100.1");
+	buf_adds(&b, ",");
+	add_rec(&b, "rid0", "h0.example.com", "A", "198.51.100.2");
+	buf_adds(&b, ",");
+	add_rec(&b, "rid1", "h1.example.com", "A", "198.51.100.1");
+	buf_adds(&b, ",");
+	add_rec(&b, "y1", "h1.example.com", "A", ADDR4);
+	buf_adds(&b, "],\"result_info\":{\"page\":1,\"total_pages\":1}}");
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(200, ENV_OK(RECN("rid0", "h0.example.com", ADDR4)),
+	    -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(method(1), "PATCH");
+	CHECK_STR(url(1), BASE "/zones/zidV/dns_records/rid0");
+	bd = body(1);
+	CHECK(cJSON_GetArraySize(bd) == 1);
+	cJSON_Delete(bd);
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[0], "record_id"), "rid0");
+	CHECK_STR(kv_get(&bigids[1], "record_id"), "y1");
+	CHECK(logged_n("h0.example.com A: 2 records") == 1);
+	CHECK(logged_n("h1.example.com A: 2 records") == 1);
+	buf_free(&b);
+}
+
+/* zone = NAME: a record outside it is refused before any request (it
+ * would be created under the zone's name); the name is compared lower case
+ * and without a final dot. */
+static void
+test_zone_scope(void)
+{
+	struct change	c[3];
+	struct kv	ids3 = KV_INIT;
+
+	setup(NULL, "Example.COM.", -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidN\",\"name\":"
+	    "\"example.com\",\"status\":\"active\"}"), -1);
+	fake_http_push(200, ENV_LIST(REC("ridN", ADDR4, 1, "false")), -1);
+	mkchange(&c[0], "home.other.org", 4, ADDR4, &ids);
+	mkchange(&c[1], "home.example.com", 4, ADDR4, &ids2);
+	mkchange(&c[2], "home.notexample.com", 4, ADDR4, &ids3);
+	run(c, 3);
+	CHECK(c[0].out == OUT_BADREQ);
+	CHECK(c[1].out == OUT_OK);
+	CHECK(c[2].out == OUT_BADREQ);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(url(0), BASE "/zones?name=example.com");
+	CHECK_STR(url(1), BASE "/zones/zidN/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK(logged("home.other.org A: cloudflare: update failed: record "
+	    "home.other.org is not in zone example.com"));
+	CHECK(logged("record home.notexample.com is not in zone example.com"));
+	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "zidN");
+	CHECK(kv_get(&ids, "record_id") == NULL);
+	kv_free(&ids3);
+
+	/* the zone itself and names below it are in it */
+	setup(NULL, "example.com", -1, NULL);
+	kv_set(&cache, "zone_id.example.com", "zidN");
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK(RECN("ridZ", "example.com", ADDR4)), -1);
+	mkchange(&c[0], "example.com", 4, ADDR4, &ids);
+	run(c, 1);
+	CHECK(c[0].out == OUT_OK);
+
+	/* a zone that is no DNS name refuses the account */
+	setup(NULL, "bad zone", -1, NULL);
+	mkchange(&c[0], "home.example.com", 4, ADDR4, &ids);
+	run(c, 1);
+	CHECK(c[0].out == OUT_BADREQ);
+	CHECK(fake_http_count() == 0);
+	CHECK(logged("zone \"bad zone\" is not a DNS name"));
+}
+
+/* Authentication failures Cloudflare reports with HTTP 400 or 403 and an
+ * envelope code: AUTH at once, never taken for a stale id. */
+
+static void
+test_auth_codes(void)
+{
+	static const struct {
+		long		 status;
+		const char	*body;
+	} cases[] = {
+		{ 400, "{\"success\":false,\"errors\":[{\"code\":6003,"
+		  "\"message\":\"Invalid request headers\",\"error_chain\":[{"
+		  "\"code\":6111,\"message\":\"Invalid format for "
+		  "Authorization header\"}]}],\"messages\":[],"
+		  "\"result\":null}" },
+		{ 400, "{\"success\":false,\"errors\":[{\"code\":1,"
+		  "\"message\":\"x\",\"error_chain\":[{\"code\":6111,"
+		  "\"message\":\"Invalid format for Authorization header\"}]}],"
+		  "\"result\":null}" },
+		{ 400, ENV_ERR(9106, "Missing X-Auth-Key, X-Auth-Email or "
+		  "Authorization headers") },
+		{ 403, ENV_ERR(9109, "Unauthorized to access requested "
+		  "resource") },
+		{ 403, ENV_ERR(10000, "Authentication error") },
+		{ 400, ENV_ERR(10001, "Unable to authenticate request") },
+		{ 403, "" },
+	};
+	struct change	c;
+	size_t		i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* a PATCH by remembered ids */
+		setup(NULL, NULL, -1, NULL);
+		kv_set(&ids, "record_id", "rid1");
+		kv_set(&ids, "zone_id", "zid1");
+		push_auth(cases[i].status, cases[i].body, 8);
+		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		run(&c, 1);
+		if (c.out != OUT_AUTH)
+			fprintf(stderr, "auth case %zu: out %d, %zu requests\n",
+			    i, (int)c.out, fake_http_count());
+		CHECK(c.out == OUT_AUTH);
+		check_auth_count(cases[i].status, 3);
+		CHECK(logged("token rejected"));
+
+		/* a lookup in a zone remembered in the cache */
+		setup(NULL, NULL, -1, NULL);
+		kv_set(&cache, "zone_id.example.com", "zidC");
+		push_auth(cases[i].status, cases[i].body, 8);
+		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		run(&c, 1);
+		CHECK(c.out == OUT_AUTH);
+		check_auth_count(cases[i].status, 2);
+
+		/* a batch: no record is sent alone, none looked up */
+		setup(NULL, NULL, -1, NULL);
+		mkbig(3, "zidA", 0);
+		push_auth(cases[i].status, cases[i].body, 16);
+		run(big, 3);
+		check_auth_count(cases[i].status, 10);
+		for (k = 0; k < 3; k++)
+			CHECK(big[k].out == OUT_AUTH);
+
+		/* a listing of a remembered zone */
+		setup(NULL, NULL, -1, NULL);
+		mkbig(2, "zidL", 1);
+		kv_set(&cache, "zone_id.example.com", "zidL");
+		push_auth(cases[i].status, cases[i].body, 8);
+		run(big, 2);
+		check_auth_count(cases[i].status, 2);
+		CHECK(big[0].out == OUT_AUTH && big[1].out == OUT_AUTH);
+	}
+
+	/* the message names the code, and the chain's reason */
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid1");
+	kv_set(&ids, "zone_id", "zid1");
+	fake_http_push(cases[0].status, cases[0].body, -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(logged("Invalid request headers"));
+	CHECK(logged("code 6003, HTTP 400"));
+
+	/* a 400 without such a code is still a possible stale id */
+	setup(NULL, NULL, -1, NULL);
+	kv_set(&ids, "record_id", "rid1");
+	kv_set(&ids, "zone_id", "zid1");
+	fake_http_push(400, ENV_ERR(7003, "Could not route"), -1);
+	fake_http_push(200, ENV_LIST(REC("rid2", ADDR4, 1, "false")), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+}
+
+/* Several zones of the name: the active one; none active: the first, with
+ * a warning. */
+static void
+test_zone_active(void)
+{
+	struct change c;
+
+	setup(NULL, NULL, -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidPend\",\"name\":"
+	    "\"home.example.com\",\"status\":\"pending\"},{\"id\":\"zidAct\","
+	    "\"name\":\"home.example.com\",\"status\":\"active\"}"), -1);
+	fake_http_push(200, ENV_LIST(""), -1);
+	fake_http_push(200, ENV_OK(RECN("ridQ", "home.example.com", ADDR4)),
+	    -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(url(1), BASE "/zones/zidAct/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zidAct");
+	CHECK(!logged("not active"));
+
+	setup(NULL, "example.com", -1, NULL);
+	fake_http_push(200, ENV_LIST("{\"id\":\"zidP1\",\"name\":"
+	    "\"example.com\",\"status\":\"pending\"},{\"id\":\"zidP2\","
+	    "\"name\":\"example.com\",\"status\":\"moved\"}"), -1);
+	fake_http_push(200, ENV_LIST(REC("ridP", ADDR4, 1, "false")), -1);
+	mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK_STR(url(1), BASE "/zones/zidP1/dns_records?type=A"
+	    "&name=home.example.com");
+	CHECK(logged("warning: "));
+	CHECK(logged("example.com is not active (pending)"));
+}
+
+/* A listing that does not say how many pages it has is never taken as
+ * whole: a record missing from it is asked for by name before any POST. */
+static void
+test_listing_no_info(void)
+{
+	struct buf	b = BUF_INIT(0);
+	char		rid[32], name[48];
+	size_t		i;
+
+	setup("zidI", NULL, -1, NULL);
+	mkbig(2, NULL, 0);
+	buf_adds(&b, "{\"success\":true,\"result\":[");
+	add_rec(&b, "rid0", "h0.example.com", "A", ADDR4);
+	for (i = 1; i < 100; i++) {
+		snprintf(rid, sizeof(rid), "o%zu", i);
+		snprintf(name, sizeof(name), "o%zu.example.com", i);
+		buf_adds(&b, ",");
+		add_rec(&b, rid, name, "A", "192.0.2.1");
+	}
+	buf_adds(&b, "]}");		/* a server capping per_page at 100 */
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(200, ENV_LIST(RECN("rid1", "h1.example.com",
+	    "198.51.100.1")), -1);
+	fake_http_push(200, ENV_OK(RECN("rid1", "h1.example.com", ADDR4)),
+	    -1);
+	run(big, 2);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(url(0), BASE "/zones/zidI/dns_records?type=A&per_page=1000"
+	    "&page=1");
+	CHECK_STR(method(1), "GET");
+	CHECK_STR(url(1), BASE "/zones/zidI/dns_records?type=A"
+	    "&name=h1.example.com");
+	CHECK_STR(method(2), "PATCH");
+	CHECK_STR(url(2), BASE "/zones/zidI/dns_records/rid1");
+	for (i = 0; i < fake_http_count(); i++)
+		CHECK(strcmp(method(i), "POST") != 0);
+	CHECK(big[0].out == OUT_OK && big[1].out == OUT_OK);
+	CHECK_STR(kv_get(&bigids[1], "record_id"), "rid1");
+	buf_free(&b);
+}
+
+/* ttl: 1 (automatic) or 30 to 86400 seconds; another is refused before
+ * any request. */
+static void
+test_ttl_range(void)
+{
+	static const long good[] = { -1, 1, 30, 60, 300, 86400 };
+	static const long bad[] = { 2, 29, 86401, 604800 };
+	struct change	c;
+	size_t		i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		setup("zidT", NULL, good[i], NULL);
+		fake_http_push(200, ENV_LIST(""), -1);
+		fake_http_push(200, ENV_OK(RECN("ridT", "home.example.com",
+		    ADDR4)), -1);
+		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		run(&c, 1);
+		CHECK(c.out == OUT_OK);
+		CHECK(fake_http_count() == 2);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setup("zidT", NULL, bad[i], NULL);
+		mkchange(&c, "home.example.com", 4, ADDR4, &ids);
+		run(&c, 1);
+		CHECK(c.out == OUT_BADREQ);
+		CHECK(fake_http_count() == 0);
+		CHECK(logged("ttl"));
+		CHECK(logged("30 to 86400"));
+	}
+	acct.ttl = -1;
 }
 
 /* Stops http_multi after the first request. */
@@ -1425,6 +1904,13 @@ main(void)
 	test_first_run_listing();
 	test_listing_pages();
 	test_verify_many();
+	test_direct_renamed();
+	test_duplicates();
+	test_zone_scope();
+	test_auth_codes();
+	test_zone_active();
+	test_listing_no_info();
+	test_ttl_range();
 
 	CHECK(all_log.len > 0);			/* the capture worked */
 	CHECK(strstr(buf_str(&all_log), "-> 200") != NULL);
