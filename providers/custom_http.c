@@ -147,24 +147,30 @@ hp_var(struct kv *vars, const char *name, const char *val, enum hp_enc enc)
 	return rc;
 }
 
-/* Returns this batch's new address of family fam, or "". */
+/* Returns this batch's new address of family fam; else the run's address
+ * of it when the account manages that family (a service may read an empty
+ * value as "clear" or "use the sender's address"); else "". */
 static const char *
-hp_addr(const struct change *ch, size_t n, const struct change *c, int fam)
+hp_addr(const struct hp_batch *b, const struct change *c, int fam)
 {
-	size_t i;
+	const struct pctx	*ctx = b->ctx;
+	const char		*run = NULL;
+	size_t			 i;
 
 	if (c->fam == fam)
 		return c->addr;
-	for (i = 0; i < n; i++)
-		if (ch[i].fam == fam)
-			return ch[i].addr;
-	return "";
+	for (i = 0; i < b->n; i++)
+		if (b->ch[i].fam == fam)
+			return b->ch[i].addr;
+	if (ctx != NULL && (ctx->acct->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+		run = fam == 4 ? ctx->addr4 : ctx->addr6;
+	return run ? run : "";
 }
 
-/* Fills vars for change c of the batch ch[0..n), encoded as enc; 0/-1. */
+/* Fills vars for change c of the batch b, encoded as enc; 0/-1. */
 static int
-hp_vars(struct kv *vars, const struct account *a, const struct change *ch,
-    size_t n, const struct change *c, enum hp_enc enc)
+hp_vars(struct kv *vars, const struct account *a, const struct hp_batch *b,
+    const struct change *c, enum hp_enc enc)
 {
 	size_t	i;
 	int	rc = 0;
@@ -173,8 +179,8 @@ hp_vars(struct kv *vars, const struct account *a, const struct change *ch,
 		rc |= hp_var(vars, a->keys.items[i].key, a->keys.items[i].val,
 		    enc);
 	rc |= hp_var(vars, "ip", c->addr, enc);
-	rc |= hp_var(vars, "ipv4", hp_addr(ch, n, c, 4), enc);
-	rc |= hp_var(vars, "ipv6", hp_addr(ch, n, c, 6), enc);
+	rc |= hp_var(vars, "ipv4", hp_addr(b, c, 4), enc);
+	rc |= hp_var(vars, "ipv6", hp_addr(b, c, 6), enc);
 	rc |= hp_var(vars, "name", c->name, enc);
 	rc |= hp_var(vars, "type", c->fam == 6 ? "AAAA" : "A", enc);
 	return rc ? -1 : 0;
@@ -183,8 +189,8 @@ hp_vars(struct kv *vars, const struct account *a, const struct change *ch,
 /* Expands template t with the variables of c into out; 0, or -1 with
  * why set. */
 static int
-hp_expand(const char *t, const struct account *a, const struct change *ch,
-    size_t n, const struct change *c, enum hp_enc enc, struct buf *out,
+hp_expand(const char *t, const struct account *a, const struct hp_batch *b,
+    const struct change *c, enum hp_enc enc, struct buf *out,
     const char **why)
 {
 	struct kv	 vars = KV_INIT;
@@ -192,7 +198,7 @@ hp_expand(const char *t, const struct account *a, const struct change *ch,
 	int		 rc;
 
 	*why = "out of memory";
-	rc = hp_vars(&vars, a, ch, n, c, enc);
+	rc = hp_vars(&vars, a, b, c, enc);
 	if (rc == 0)
 		rc = tmpl_expand(t, &vars, enc == HP_ENC_FORM ? TMPL_URLENC :
 		    TMPL_RAW, out, &bad);
@@ -243,7 +249,8 @@ static int
 hp_ctl(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 && *s != '\t')
+		if (((unsigned char)*s < 0x20 && *s != '\t') ||
+		    (unsigned char)*s == 0x7f)
 			return 1;
 	return 0;
 }
@@ -251,8 +258,7 @@ hp_ctl(const char *s)
 /* Expands the headers; 0, or -1 with why set. */
 static int
 hp_build_headers(struct hp_req *q, const struct account *a,
-    const struct change *ch, size_t n, const struct change *c,
-    const char **why)
+    const struct hp_batch *b, const struct change *c, const char **why)
 {
 	const char	*t = acct_get(a, "headers");
 	char		*h[HP_MAX_HEADERS];
@@ -265,7 +271,7 @@ hp_build_headers(struct hp_req *q, const struct account *a,
 		return -1;
 	}
 	for (i = 0; i < k; i++) {
-		if (rc == 0 && hp_expand(h[i], a, ch, n, c, HP_ENC_RAW,
+		if (rc == 0 && hp_expand(h[i], a, b, c, HP_ENC_RAW,
 		    &q->hdr[q->nhdr], why) == -1)
 			rc = -1;
 		else if (rc == 0 && hp_ctl(buf_str(&q->hdr[q->nhdr]))) {
@@ -284,8 +290,7 @@ hp_build_headers(struct hp_req *q, const struct account *a,
  * JSON when the body starts with '{' or '[', else a form. 0, or -1. */
 static int
 hp_build_body(struct hp_req *q, const struct account *a,
-    const struct change *ch, size_t n, const struct change *c,
-    const char **why)
+    const struct hp_batch *b, const struct change *c, const char **why)
 {
 	const char	*t = acct_get(a, "body"), *ct;
 	enum hp_enc	 enc;
@@ -309,13 +314,13 @@ hp_build_body(struct hp_req *q, const struct account *a,
 		enc = HP_ENC_JSON;
 	else
 		enc = HP_ENC_RAW;
-	return hp_expand(t, a, ch, n, c, enc, &q->body, why);
+	return hp_expand(t, a, b, c, enc, &q->body, why);
 }
 
 /* Expands everything one request needs into q; 0, or -1 with why set. */
 static int
-hp_build(struct hp_req *q, const struct account *a, const struct change *ch,
-    size_t n, const struct change *c, const char **why)
+hp_build(struct hp_req *q, const struct account *a, const struct hp_batch *b,
+    const struct change *c, const char **why)
 {
 	const char	*user = acct_get(a, "username");
 	const char	*pass = acct_get(a, "password");
@@ -329,10 +334,10 @@ hp_build(struct hp_req *q, const struct account *a, const struct change *ch,
 	for (i = 0; i <= HP_MAX_HEADERS; i++)
 		buf_init(&q->hdr[i], HP_HDR_MAX);
 	q->nhdr = 0;
-	if (hp_expand(acct_get(a, "url"), a, ch, n, c, HP_ENC_FORM, &q->url,
-	    why) == -1 || hp_build_headers(q, a, ch, n, c, why) == -1 ||
-	    hp_build_body(q, a, ch, n, c, why) == -1 ||
-	    (ok && hp_expand(ok, a, ch, n, c, HP_ENC_RAW, &q->success,
+	if (hp_expand(acct_get(a, "url"), a, b, c, HP_ENC_FORM, &q->url,
+	    why) == -1 || hp_build_headers(q, a, b, c, why) == -1 ||
+	    hp_build_body(q, a, b, c, why) == -1 ||
+	    (ok && hp_expand(ok, a, b, c, HP_ENC_RAW, &q->success,
 	    why) == -1))
 		return -1;
 	q->lines[q->nhdr] = NULL;
@@ -402,7 +407,7 @@ hp_send(void *arg, struct change *c, struct presult *r)
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body, HP_REPLY_MAX);
-	if (hp_build(&q, a, b->ch, b->n, c, &why) == -1)
+	if (hp_build(&q, a, b, c, &why) == -1)
 		presult_set(r, OUT_BADREQ, 0, "cannot build the request: %s",
 		    why ? why : "out of memory");
 	else {
@@ -446,6 +451,7 @@ hp_check_tmpl(const struct account *a, const char *key, const char *t)
 {
 	struct kv		 vars = KV_INIT;
 	struct change		 c;
+	struct hp_batch		 b = { NULL, &c, 1 };
 	const char		*bad = NULL;
 	int			 rc;
 
@@ -453,7 +459,7 @@ hp_check_tmpl(const struct account *a, const char *key, const char *t)
 	c.name = "host.example.com";
 	c.fam = 4;
 	c.addr = "192.0.2.1";
-	rc = hp_vars(&vars, a, &c, 1, &c, HP_ENC_RAW);
+	rc = hp_vars(&vars, a, &b, &c, HP_ENC_RAW);
 	if (rc == 0 && t != NULL && tmpl_check(t, &vars, &bad) == -1 &&
 	    bad != NULL) {
 		acct_error(a, key, "unknown placeholder {%s} (use ip, ipv4, "

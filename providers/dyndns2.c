@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "config.h"
 #include "http.h"
@@ -44,6 +45,8 @@
 #define DD_LINE_MAX	160		/* one reply line, as quoted */
 #define DD_WAIT_SERVER	1800		/* after 911 / dnserr: 30 min */
 #define DD_WAIT_ABUSE	86400		/* after abuse: a day */
+#define DD_WAIT_FATAL	3600		/* after a code that needs the user
+					   (badauth, ...): an hour */
 
 /* The presets' update URLs (see each service below for its doc). */
 #define URL_DYNDNS	"https://members.dyndns.org/v3/update"
@@ -103,9 +106,11 @@ struct dd {
 static const struct dd_code dd_codes[] = {
 	{ "good", OUT_OK, 0, 0, NULL },
 	{ "nochg", OUT_OK, 0, 0, NULL },
-	{ "badauth", OUT_AUTH, 0, 1, "the service rejected the username or "
+	{ "badauth", OUT_AUTH, DD_WAIT_FATAL, 1, "the service rejected the "
+	    "username or "
 	    "password; check them" },
-	{ "!donator", OUT_BADREQ, 0, 1, "the update used a feature this "
+	{ "!donator", OUT_BADREQ, DD_WAIT_FATAL, 1, "the update used a "
+	    "feature this "
 	    "account does not have (a paid option); check the account at the "
 	    "service" },
 	{ "notfqdn", OUT_NOTFOUND, 0, 0, "not a fully-qualified hostname of "
@@ -114,9 +119,11 @@ static const struct dd_code dd_codes[] = {
 	    "create it at the service or fix records" },
 	{ "!yours", OUT_NOTFOUND, 0, 0, "the hostname belongs to another "
 	    "account; check username and records" },
-	{ "numhost", OUT_BADREQ, 0, 1, "too many hostnames in one request "
+	{ "numhost", OUT_BADREQ, DD_WAIT_FATAL, 1, "too many hostnames in "
+	    "one request "
 	    "(for provider dyndns2, set hosts_per_request lower)" },
-	{ "badagent", OUT_BADREQ, 0, 1, "the service refused this client "
+	{ "badagent", OUT_BADREQ, DD_WAIT_FATAL, 1, "the service refused "
+	    "this client "
 	    "(its User-Agent or HTTP method); please report it to the "
 	    "ddns-update authors" },
 	{ "abuse", OUT_RATELIMIT, DD_WAIT_ABUSE, 0, "the service blocked the "
@@ -194,6 +201,37 @@ dd_asked(const struct pslot *s, const char *addr)
 	    (s->c6 && strcmp(s->c6->addr, addr) == 0);
 }
 
+/*
+ * Looks at the addresses after "good" or "nochg" (" 1.2.3.4", No-IP's
+ * " 1.2.3.4,2001:db8::1"): returns 1 when one of them is 127.0.0.1 that
+ * was not asked for (the service ignored the update), 2 when one of a
+ * family the request sent differs from what it sent, else 0.
+ */
+static int
+dd_other_addr(const struct pslot *s, const char *rest)
+{
+	char	 tok[64], canon[ADDR_STRLEN];
+	size_t	 len;
+
+	for (; *rest; rest += len) {
+		rest += strspn(rest, " \t,");
+		len = strcspn(rest, " \t,");
+		if (len == 0 || len >= sizeof(tok))
+			continue;
+		memcpy(tok, rest, len);
+		tok[len] = '\0';
+		if (strcmp(tok, "127.0.0.1") == 0 && !dd_asked(s, tok))
+			return 1;
+		if (s->c4 && addr_canon(4, tok, canon) == 0 &&
+		    strcmp(canon, s->c4->addr) != 0)
+			return 2;
+		if (s->c6 && addr_canon(6, tok, canon) == 0 &&
+		    strcmp(canon, s->c6->addr) != 0)
+			return 2;
+	}
+	return 0;
+}
+
 /* Judges one reply line about slot s into r. */
 static void
 dd_judge_line(const struct dd *d, const struct pslot *s, const char *line,
@@ -202,22 +240,30 @@ dd_judge_line(const struct dd *d, const struct pslot *s, const char *line,
 	const struct dd_code	*c = dd_code(line);
 	const char		*rest = line + strcspn(line, " \t");
 	struct presult		*p = &r->p;
+	long			 wait;
+	int			 other;
 
-	rest += strspn(rest, " \t");
+	other = c != NULL && c->out == OUT_OK ? dd_other_addr(s, rest) : 0;
+	/* a code that needs the user waits, except where each hostname has
+	 * its own password (he): one wrong password must not stop the rest */
+	wait = c == NULL || (d->svc->host_user && c->out != OUT_RETRY &&
+	    c->out != OUT_RATELIMIT) ? 0 : c->wait;
 	if (c == NULL)
 		presult_set(p, OUT_RETRY, 0, "unexpected reply \"%s\"", line);
-	else if (c->out == OUT_OK && strncmp(rest, "127.0.0.1", 9) == 0 &&
-	    !dd_asked(s, "127.0.0.1"))
+	else if (other == 1)
 		presult_set(p, OUT_BADREQ, 0, "the service answered \"%s\": it "
 		    "ignored the update (this client is refused); please "
 		    "report it to the ddns-update authors", line);
+	else if (other == 2)
+		presult_set(p, OUT_RETRY, 0, "the service answered \"%s\", "
+		    "another address than the one sent", line);
 	else if (c->out == OUT_OK)
 		presult_set(p, OUT_OK, 0, "%s", line);
 	else
-		presult_set(p, c->out, c->wait, "%s: %s%s", c->code, c->what,
+		presult_set(p, c->out, wait, "%s: %s%s", c->code, c->what,
 		    c->out == OUT_AUTH && d->svc->auth_hint ?
 		    d->svc->auth_hint : "");
-	r->stop = c != NULL && c->wait > 0;
+	r->stop = wait > 0;
 	if (c != NULL && c->account && !d->svc->host_user)
 		r->stop = 1;
 }
@@ -253,6 +299,14 @@ dd_judge(const struct dd *d, struct pslot *const *s, size_t k,
 	    ((first = dd_code(line)) == NULL && resp->status / 100 != 2)) {
 		for (i = 0; i < k; i++)
 			dd_judge_status(d, resp, &res[i]);
+		return;
+	}
+	/* A reply that does not start with a code is not a dyndns2 reply (an
+	 * HTML page, a captive portal): none of its lines is an answer. */
+	if (first == NULL) {
+		for (i = 0; i < k; i++)
+			presult_set(&res[i].p, OUT_RETRY, 0, "not a dyndns2 "
+			    "reply: \"%s\"", line);
 		return;
 	}
 	for (i = 0; i < k; i++) {
@@ -312,6 +366,23 @@ dd_addrs(const struct dd *d, struct buf *u, const char *a4, const char *a6)
 	return 0;
 }
 
+/*
+ * Returns the address of family fam to send along with a change of the
+ * other family, or NULL. Where both go in one request, a service may take
+ * a missing one to mean "the address this request comes from" (No-IP sets
+ * the A record so when only myipv6 is sent), which is wrong behind
+ * CGNAT/DS-Lite: so the run's address of a family the account manages
+ * goes too, even when that record is up to date.
+ */
+static const char *
+dd_kept(const struct dd *d, int fam)
+{
+	if (d->v6 == V6_SEPARATE ||
+	    !(d->ctx->acct->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+		return NULL;
+	return fam == 4 ? d->ctx->addr4 : d->ctx->addr6;
+}
+
 /* Builds the update URL for k slots of the same addresses into u; 0/-1. */
 static int
 dd_url(const struct dd *d, struct pslot *const *s, size_t k, struct buf *u)
@@ -331,8 +402,8 @@ dd_url(const struct dd *d, struct pslot *const *s, size_t k, struct buf *u)
 	}
 	if (rc != 0)
 		return -1;
-	return dd_addrs(d, u, s[0]->c4 ? s[0]->c4->addr : NULL,
-	    s[0]->c6 ? s[0]->c6->addr : NULL);
+	return dd_addrs(d, u, s[0]->c4 ? s[0]->c4->addr : dd_kept(d, 4),
+	    s[0]->c6 ? s[0]->c6->addr : dd_kept(d, 6));
 }
 
 /* Builds request i of r into req: URL and Basic credentials; 0, or -1
@@ -446,8 +517,7 @@ dd_settle1(const struct dd *d, struct change *c, const struct presult *r)
 	if (c == NULL)
 		return;
 	c->out = r->out;
-	c->retry_after = r->out == OUT_RETRY || r->out == OUT_RATELIMIT ?
-	    r->wait : 0;
+	c->retry_after = r->out != OUT_OK ? r->wait : 0;
 	if (r->out == OUT_OK)
 		log_debug("[%s] %s %s: %s said \"%s\"", d->ctx->acct->label,
 		    c->name, c->fam == 6 ? "AAAA" : "A", d->svc->name, r->msg);
@@ -521,9 +591,13 @@ dd_run(const struct dd *d, struct pslot *s, size_t ns)
 	for (i = 0; i < r.nrq; i++) {
 		q = &r.rq[i];
 		for (j = q->off; j < q->off + q->k; j++) {
+			/* it may have been sent and carried out before
+			 * its reply was given up: only a refusal of the
+			 * whole account says it was not */
 			if (!q->judged)
-				presult_set(&r.res[j].p, r.held.out,
-				    r.held.wait, "not sent: %s", r.held.msg);
+				presult_set(&r.res[j].p, r.held.out ==
+				    OUT_RATELIMIT ? OUT_RETRY : r.held.out,
+				    r.held.wait, "given up: %s", r.held.msg);
 			dd_settle1(d, r.order[j]->c4, &r.res[j].p);
 			dd_settle1(d, r.order[j]->c6, &r.res[j].p);
 		}

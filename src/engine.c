@@ -240,8 +240,7 @@ note_backoff(struct run *r, struct kv *cache, const struct change *ch,
 	char	 v[32];
 
 	for (i = 0; i < n; i++)
-		if ((ch[i].out == OUT_RATELIMIT || ch[i].out == OUT_RETRY) &&
-		    ch[i].retry_after > wait)
+		if (ch[i].out != OUT_OK && ch[i].retry_after > wait)
 			wait = ch[i].retry_after;
 	if (wait == 0 && kv_get(cache, BACKOFF_KEY) == NULL)
 		return;
@@ -261,7 +260,8 @@ run_account(struct run *r, const struct account *a)
 	struct kv	*ids = calloc(max ? max : 1, sizeof(*ids));
 	char		**held = calloc(max ? max : 1, sizeof(*held));
 	struct kv	*cache = state_acct(&r->st, a->label);
-	struct pctx	 ctx = { a, r->http, cache, r->now };
+	struct pctx	 ctx = { a, r->http, cache, r->now, wanted(r, 4),
+			    wanted(r, 6) };
 	int		 fam;
 
 	if (ch == NULL || ids == NULL || held == NULL || cache == NULL) {

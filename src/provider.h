@@ -42,7 +42,10 @@ struct change {
 					   the state; update it with what to keep
 					   (saved only when out == OUT_OK) */
 	enum outcome	 out;		/* set by the provider */
-	long		 retry_after;	/* seconds, for RATELIMIT/RETRY; 0 unknown */
+	long		 retry_after;	/* seconds to leave the service alone
+					   (after a rate limit, server trouble
+					   or a failure that needs the user);
+					   0: none */
 };
 
 /* What a provider gets besides the changes. */
@@ -52,6 +55,9 @@ struct pctx {
 	struct kv		*cache;		/* account-wide cache kept in the
 						   state (zone IDs, back-off) */
 	long long		 now;		/* seconds since the epoch */
+	const char		*addr4, *addr6;	/* the run's detected addresses
+						   (NULL: none), for protocols
+						   that send both families */
 };
 
 /* min_refresh for protocols that can only re-send an update: dyndns-style

@@ -135,8 +135,20 @@ def test_badauth(w):
     assert r.code == 1, r
     assert "badauth" in r.err and "check them" in r.err
     assert w.published(HOME) is None
-    assert w.backoff() is None
     assert w.dyn.addr(HOME) is None
+    # the service wants a client to stop until the user fixes it: the next
+    # runs leave it alone for an hour (one request, not one per run)
+    assert w.backoff() is not None and w.backoff() > time.time() + 3500
+    n = w.dyn.count()
+    r = w.run()
+    assert r.code == 1, r
+    assert w.dyn.count() == n and "--force" in r.err, r
+    # fixed, and forced: it goes through at once
+    w.config()
+    r = w.run("--force")
+    assert r.code == 0, r
+    assert w.dyn.count() == n + 1
+    assert w.published(HOME) == ADDR4 and w.backoff() is None
 
 
 def test_batch_results_per_line(w):
@@ -214,7 +226,7 @@ def test_wait_reply_starts_no_more_requests(w):
     assert sum(c.reply.startswith("911") for c in w.dyn.calls) == 1
     assert all(w.published(n) is None for n in names)
     assert t0 + 1800 <= w.backoff() <= int(time.time()) + 1800
-    assert r.err.count("not sent: 911") >= len(names) - PARALLEL
+    assert r.err.count("given up: 911") >= len(names) - PARALLEL
 
     # within the back-off: nothing at all
     w.dyn.reset_log()
@@ -265,19 +277,22 @@ def test_retry_after_header_and_http_errors(w):
     assert w.published(HOME) is None
 
 
-@pytest.mark.parametrize("reply,says", [
-    ("!donator", "paid option"), ("notfqdn", "fully-qualified"),
-    ("numhost", "too many hostnames"), ("badagent", "refused this client"),
-    ("good 127.0.0.1", "ignored the update"),
-    ("what is this", "unexpected reply")])
-def test_other_codes(w, reply, says):
+@pytest.mark.parametrize("reply,says,waits", [
+    ("!donator", "paid option", True), ("notfqdn", "fully-qualified", False),
+    ("numhost", "too many hostnames", True),
+    ("badagent", "refused this client", True),
+    ("good 127.0.0.1", "ignored the update", False),
+    ("good 198.51.100.99", "another address than the one sent", False),
+    ("what is this", "not a dyndns2 reply", False)])
+def test_other_codes(w, reply, says, waits):
     w.config()
     w.dyn.queue(reply + "\n")
     r = w.run()
     assert r.code == 1, r
     assert says in r.err
     assert w.published(HOME) is None
-    assert w.backoff() is None
+    # codes that need the user stop the account for an hour
+    assert (w.backoff() is not None) == waits
 
 
 def test_unreachable_server(w, closed_port):

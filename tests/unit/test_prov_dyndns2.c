@@ -194,19 +194,26 @@ test_codes(void)
 		{ "good " A4, OUT_OK, 0, NULL },
 		{ "nochg " A4, OUT_OK, 0, NULL },
 		{ "GOOD", OUT_OK, 0, NULL },
-		{ "badauth", OUT_AUTH, 0, "check them" },
-		{ "!donator", OUT_BADREQ, 0, "paid option" },
+		{ "badauth", OUT_AUTH, 3600, "check them" },
+		{ "!donator", OUT_BADREQ, 3600, "paid option" },
 		{ "notfqdn", OUT_NOTFOUND, 0, "fully-qualified" },
 		{ "nohost", OUT_NOTFOUND, 0, "create it" },
 		{ "!yours", OUT_NOTFOUND, 0, "another account" },
-		{ "numhost", OUT_BADREQ, 0, "hosts_per_request" },
-		{ "badagent", OUT_BADREQ, 0, "refused this client" },
+		{ "numhost", OUT_BADREQ, 3600, "hosts_per_request" },
+		{ "badagent", OUT_BADREQ, 3600, "refused this client" },
 		{ "abuse", OUT_RATELIMIT, 86400, "unblock it" },
 		{ "dnserr", OUT_RETRY, 1800, "DNS error" },
 		{ "911", OUT_RETRY, 1800, "maintenance" },
 		{ "good 127.0.0.1", OUT_BADREQ, 0, "ignored the update" },
-		{ "hello there", OUT_RETRY, 0, "unexpected reply \"hello" },
-		{ "<html>oops</html>", OUT_RETRY, 0, "unexpected reply" },
+		{ "good 127.0.0.10", OUT_RETRY, 0, "another address" },
+		{ "good 198.51.100.9", OUT_RETRY, 0, "another address" },
+		{ "nochg 198.51.100.9", OUT_RETRY, 0, "another address" },
+		{ "good " A4 ",2001:db8::9", OUT_OK, 0, NULL },
+		{ "good " A4 " extra words", OUT_OK, 0, NULL },
+		{ "hello there", OUT_RETRY, 0, "not a dyndns2 reply: \"hello" },
+		{ "<html>oops</html>", OUT_RETRY, 0, "not a dyndns2 reply" },
+		{ "<!DOCTYPE html>\nGood news", OUT_RETRY, 0,
+		    "not a dyndns2 reply" },
 	};
 	size_t i;
 
@@ -314,7 +321,7 @@ test_stop(void)
 	CHECK(ch[0].out == OUT_RETRY && ch[0].retry_after == 1800);
 	CHECK(ch[1].out == OUT_RETRY && ch[1].retry_after == 1800);
 	CHECK(ch[2].out == OUT_RETRY);
-	CHECK(fake_logged("b.example.com A: he: not sent: 911"));
+	CHECK(fake_logged("b.example.com A: he: given up: 911"));
 	CHECK(fake_logged("(no new request for 1800 s)"));
 
 	/* he: a wrong key for one record does not stop the others. */
@@ -420,8 +427,8 @@ test_many(void)
 	for (i = 0; i < NMANY; i++)
 		CHECK(many[i].retry_after == 1800);
 	CHECK(fake_logged("h19.example.com A: dyndns2: 911: "));
-	CHECK(fake_logged("h20.example.com A: dyndns2: not sent: 911: "));
-	CHECK(fake_logged("h49.example.com A: dyndns2: not sent: 911: "));
+	CHECK(fake_logged("h20.example.com A: dyndns2: given up: 911: "));
+	CHECK(fake_logged("h49.example.com A: dyndns2: given up: 911: "));
 
 	/* badauth in the second: the first's results stand. */
 	setup_many(&provider_dyndns2);
@@ -432,7 +439,7 @@ test_many(void)
 	CHECK(fake_http_count() == 2);
 	CHECK(count_out(OUT_OK) == 20 && count_out(OUT_AUTH) == 30);
 	CHECK(many[19].out == OUT_OK && many[20].out == OUT_AUTH);
-	CHECK(fake_logged("h40.example.com A: dyndns2: not sent: badauth"));
+	CHECK(fake_logged("h40.example.com A: dyndns2: given up: badauth"));
 
 	/* A transport failure stops the rest too. */
 	setup_many(&provider_dyndns2);
@@ -440,7 +447,7 @@ test_many(void)
 	fake_run(acct.prov, &ctx, many, NMANY);
 	CHECK(fake_http_count() == 1);
 	CHECK(count_out(OUT_RETRY) == NMANY);
-	CHECK(fake_logged("h49.example.com A: dyndns2: not sent: no reply: "
+	CHECK(fake_logged("h49.example.com A: dyndns2: given up: no reply: "
 	    "connection refused"));
 
 	/* A request that cannot be built fails alone; the others go. */
@@ -456,6 +463,90 @@ test_many(void)
 	CHECK(strstr(fake_http_url(1), "hostname=c.example.com&") != NULL);
 	CHECK(ch[0].out == OUT_OK && ch[2].out == OUT_OK);
 	CHECK(ch[1].out == OUT_BADREQ);
+}
+
+/* Asked for 127.0.0.10, "good 127.0.0.10" is the update done; an HTML
+ * page whose second line starts "Good" answers nothing; a request cut
+ * off after "abuse" may have been carried out (RETRY, not RATELIMIT). */
+static void
+test_reply_edges(void)
+{
+	setup(&provider_dyndns2);
+	mk(0, "home.example.com", 4, "127.0.0.10");
+	fake_http_push(200, "good 127.0.0.10", -1);
+	run(1);
+	CHECK(ch[0].out == OUT_OK);
+
+	setup(&provider_dyndns2);
+	kv_set(&acct.keys, "hosts_per_request", "1");
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	fake_http_push(200, "<!DOCTYPE html>\ngood " A4, -1);
+	fake_http_push(200, "<html>\r\nnochg\r\n", -1);
+	run(2);
+	CHECK(ch[0].out == OUT_RETRY && ch[1].out == OUT_RETRY);
+
+	setup(&provider_he);
+	mk(0, "a.example.com", 4, A4);
+	mk(1, "b.example.com", 4, A4);
+	fake_http_push(200, "abuse", -1);
+	run(2);
+	CHECK(ch[0].out == OUT_RATELIMIT && ch[0].retry_after == 86400);
+	CHECK(ch[1].out == OUT_RETRY && ch[1].retry_after == 86400);
+
+	/* he: a wrong per-host password asks for no wait (the others go on) */
+	setup(&provider_he);
+	mk(0, "a.example.com", 4, A4);
+	fake_http_push(200, "badauth", -1);
+	run(1);
+	CHECK(ch[0].out == OUT_AUTH && ch[0].retry_after == 0);
+}
+
+/* With both families in one request, the run's address of the family
+ * not changing goes too when the account manages it (No-IP would take a
+ * missing myip as the sender's address). */
+static void
+test_kept_family(void)
+{
+	setup(&provider_noip);
+	acct.fams = FAM_V4 | FAM_V6;
+	ctx.addr4 = A4;
+	ctx.addr6 = A6;
+	mk(0, "b.ddns.net", 6, A6);
+	fake_http_push(200, "nochg " A4 "," A6, -1);
+	run(1);
+	CHECK_STR(fake_http_url(0), "https://dynupdate.no-ip.com/nic/update?"
+	    "hostname=b.ddns.net&myip=" A4 "&myipv6=" A6ENC);
+	CHECK(ch[0].out == OUT_OK);
+
+	/* an account of AAAA records only sends only myipv6 */
+	setup(&provider_noip);
+	acct.fams = FAM_V6;
+	mk(0, "b.ddns.net", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(fake_http_url(0), "https://dynupdate.no-ip.com/nic/update?"
+	    "hostname=b.ddns.net&myipv6=" A6ENC);
+
+	/* dynu: the managed family's address instead of "no" */
+	setup(&provider_dynu);
+	acct.fams = FAM_V4 | FAM_V6;
+	mk(0, "a.dynu.net", 4, A4);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(fake_http_url(0), "https://api.dynu.com/nic/update?"
+	    "hostname=a.dynu.net&myip=" A4 "&myipv6=" A6ENC);
+
+	/* separate requests per family (dyndns2's default): nothing added */
+	setup(&provider_dyndns2);
+	acct.fams = FAM_V4 | FAM_V6;
+	mk(0, "home.example.com", 6, A6);
+	fake_http_push(200, "good", -1);
+	run(1);
+	CHECK_STR(fake_http_url(0), "https://dyn.example.net/nic/update?"
+	    "hostname=home.example.com&myip=" A6ENC);
+	acct.fams = 0;
+	ctx.addr4 = ctx.addr6 = NULL;
 }
 
 /* The presets: URLs, extra parameters, IPv6 habits, usernames. */
@@ -686,6 +777,8 @@ main(void)
 	test_stop();
 	test_many();
 	test_presets();
+	test_reply_edges();
+	test_kept_family();
 	test_endpoint();
 	test_check();
 	test_table();

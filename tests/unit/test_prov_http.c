@@ -95,6 +95,25 @@ test_get(void)
 	fake_http_push(200, "ok", -1);
 	run(1);
 	CHECK_STR(req(0)->url, "https://upd.example.net/?a=" A4 "&b=");
+
+	/* ... unless the section manages AAAA: then the run's IPv6 address
+	 * (an empty value may read as "clear" or "use the sender's") */
+	setup("https://upd.example.net/?a={ipv4}&b={ipv6}");
+	acct.fams = FAM_V4 | FAM_V6;
+	ctx.addr4 = A4;
+	ctx.addr6 = A6;
+	mk(0, "h.example.com", 4, A4);
+	fake_http_push(200, "ok", -1);
+	run(1);
+	CHECK_STR(req(0)->url, "https://upd.example.net/?a=" A4 "&b=" A6ENC);
+	acct.fams = FAM_V4;		/* A only: the IPv6 address stays out */
+	setup("https://upd.example.net/?a={ipv4}&b={ipv6}");
+	mk(0, "h.example.com", 4, A4);
+	fake_http_push(200, "ok", -1);
+	run(1);
+	CHECK_STR(req(0)->url, "https://upd.example.net/?a=" A4 "&b=");
+	acct.fams = 0;
+	ctx.addr4 = ctx.addr6 = NULL;
 }
 
 /* Bodies: JSON escaped, form percent-encoded, other types raw. */
