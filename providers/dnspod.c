@@ -129,6 +129,14 @@ dp_rec_gone(const char *code)
 	    dp_is(code, "ResourceNotFound") || dp_not_zone(code);
 }
 
+/* Returns 1 when code says a record of that name, type, line and value
+ * already exists: the write is refused, but the lookup may find it done. */
+static int
+dp_rec_exists(const char *code)
+{
+	return strcmp(code, "InvalidParameter.DomainRecordExist") == 0;
+}
+
 /* Returns 1 for the failures that are worth trying again later. */
 static int
 dp_transient(const char *code)
@@ -682,17 +690,20 @@ dp_direct(struct dpjob *j)
 	memcpy(j->rec, rid, strlen(rid) + 1);
 	j->rttl = dp_parse_ttl(ttl);
 	out = dp_rec_write(j);
-	if (out == OUT_OK || !dp_rec_gone(j->code))
+	if (out == OUT_OK || !(dp_rec_gone(j->code) || dp_rec_exists(j->code)))
 		return out;
 	log_debug("[%s] %s %s: record %s in %s refused (%s); looking it up",
 	    j->dp->ctx->acct->label, j->ch->name, j->type, rid, dom, j->code);
+	if (dp_rec_exists(j->code) && !j->dp->zone[0])
+		dp_zone_remember(j, dom, dom);	/* a domain of the account */
 	j->rec[0] = '\0';
 	j->rttl = -1;
 	return OUT_PENDING;
 }
 
 /* Looks the record up and writes it if it does not hold what is
- * wanted. */
+ * wanted. A write refused because such a record exists is looked up once
+ * more: OUT_OK when a record of ours holds the address by now. */
 static enum outcome
 dp_find(struct dpjob *j)
 {
@@ -700,6 +711,16 @@ dp_find(struct dpjob *j)
 
 	if (out == OUT_OK)
 		out = dp_apply(j);
+	if (out == OUT_OK || !dp_rec_exists(j->code))
+		return out;
+	log_debug("[%s] %s %s: %s exists (%s); looking again",
+	    j->dp->ctx->acct->label, j->ch->name, j->type, j->ch->addr,
+	    j->code);
+	out = dp_rec_list(j);
+	if (out == OUT_OK && (!j->found || strcmp(j->value, j->ch->addr) != 0))
+		out = dp_fail(j, OUT_BADREQ, "record write", "refused as "
+		    "existing, yet no record of line %s holds %s",
+		    j->dp->line, j->ch->addr);
 	return out;
 }
 

@@ -538,6 +538,66 @@ test_cached_gone(void)
 	CHECK(fake_http_count() == 1);
 }
 
+/* DomainRecordExist on a write: looked up, and done when a record of
+ * ours already holds the address (its id then kept). */
+static void
+test_record_exist(void)
+{
+	struct change c;
+
+	setup(NULL, -1);
+	kv_set(&ids, "record_id", "777");
+	kv_set(&ids, "domain", "example.com");
+	fake_http_push(200, ERR("InvalidParameter.DomainRecordExist",
+	    "The record already exists."), -1);
+	fake_http_push(200, LIST(REC_A(790, ADDR4, 600)), -1);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
+	c.old = "198.51.100.1";
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK(fake_http_pending() == 0);
+	CHECK_STR(action(0), "ModifyRecord");
+	CHECK_STR(action(1), "DescribeRecordList");
+	check_list(1, "example.com", "home", "A", LINE);
+	CHECK_STR(kv_get(&ids, "record_id"), "790");
+	CHECK_STR(kv_get(&ids, "domain"), "example.com");
+	CHECK(!fake_logged("failed"));
+
+	/* The next run uses the id found: one ModifyRecord. */
+	fake_http_reset();
+	fake_http_push(200, DONE(790), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 1);
+	check_write(0, "example.com", "home", "A", ADDR4, 790, 600);
+
+	/* On a create after the lookup: looked again, found done. */
+	setup("example.com", -1);
+	fake_http_push(200, NODATA, -1);
+	fake_http_push(200, ERR("InvalidParameter.DomainRecordExist",
+	    "The record already exists."), -1);
+	fake_http_push(200, LIST(REC_A(791, ADDR4, 600)), -1);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(action(1), "CreateRecord");
+	CHECK_STR(kv_get(&ids, "record_id"), "791");
+
+	/* Refused as existing, but nothing of ours holds it: a failure. */
+	setup("example.com", -1);
+	fake_http_push(200, NODATA, -1);
+	fake_http_push(200, ERR("InvalidParameter.DomainRecordExist",
+	    "The record already exists."), -1);
+	fake_http_push(200, NODATA, -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_BADREQ);
+	CHECK(fake_http_count() == 3);
+	CHECK(fake_logged("refused as existing"));
+	CHECK(kv_get(&ids, "record_id") == NULL);
+}
+
 /* Verify mode never writes blindly by the cached id. */
 static void
 test_verify(void)
@@ -868,6 +928,7 @@ main(void)
 	test_line_endpoint();
 	test_cached_id();
 	test_cached_gone();
+	test_record_exist();
 	test_verify();
 	test_walk();
 	test_stale_cache();
