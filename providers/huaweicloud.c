@@ -44,6 +44,7 @@
 #define HW_REPLY_MAX	((size_t)1 << 20)	/* one reply body */
 #define HW_KEY_MAX	300		/* "zone_id." + a zone name */
 #define HW_LINE		"default_view"	/* the default resolution line */
+#define HW_CODE_MAX	40		/* an error code */
 
 enum zone_src {
 	ZS_NONE,	/* not known yet */
@@ -79,6 +80,7 @@ struct hwjob {
 	int		 holds;		/* it holds exactly ch->addr */
 	long		 ttl;		/* its TTL, -1 unknown */
 	long		 status;	/* HTTP status of the last reply */
+	char		 code[HW_CODE_MAX];	/* its error code, or "" */
 	char		 err[HW_ERR_MAX];	/* why the last step failed */
 };
 
@@ -187,6 +189,15 @@ hw_code_class(const char *code)
 	return OUT_RETRY;
 }
 
+/* Returns 1 when code says the zone id asked about is no zone (any
+ * more): DNS.0301 "Invalid zone ID", DNS.0302 "This zone does not
+ * exist". */
+static int
+hw_zone_gone(const char *code)
+{
+	return strcmp(code, "DNS.0301") == 0 || strcmp(code, "DNS.0302") == 0;
+}
+
 /* Describes a failed reply from its error fields, if any. */
 static enum outcome
 hw_reply_error(struct hwjob *j, enum outcome out, const char *what,
@@ -222,6 +233,7 @@ hw_judge(struct hwjob *j, const char *what, const struct http_resp *resp,
 
 	j->status = resp->status;
 	hw_err_fields(root, &code, &msg);
+	provider_clean(j->code, sizeof(j->code), code ? code : "");
 	if (out == OUT_OK && cJSON_IsObject(root) && code == NULL &&
 	    msg == NULL) {
 		*doc = root;
@@ -343,6 +355,7 @@ hw_request(struct hwjob *j, const struct hwreq *r, cJSON **doc)
 	enum outcome	 out;
 
 	*doc = NULL;
+	j->code[0] = '\0';
 	if (r->body != NULL && (txt = json_print(r->body)) == NULL)
 		return hw_fail(j, OUT_RETRY, r->what, "out of memory");
 	if (sign_sha256_hex(txt ? txt : "", txt ? strlen(txt) : 0,
@@ -626,11 +639,11 @@ hw_rs_find(struct hwjob *j)
 	enum outcome out = hw_rs_list(j);
 
 	if (out == OUT_OK || j->zsrc != ZS_STATE ||
-	    (j->status != 400 && j->status != 404))
+	    (j->status != 404 && !hw_zone_gone(j->code)))
 		return out;
-	log_debug("[%s] %s %s: zone id %s refused (HTTP %ld); looking the "
-	    "zone up again", j->hw->label, j->ch->name, j->type, j->zone,
-	    j->status);
+	log_debug("[%s] %s %s: zone id %s refused (HTTP %ld %s); looking "
+	    "the zone up again", j->hw->label, j->ch->name, j->type, j->zone,
+	    j->status, j->code);
 	j->zone[0] = '\0';
 	out = hw_zone_lookup(j);
 	if (out == OUT_OK)
@@ -772,7 +785,15 @@ hw_direct(struct hwjob *j)
 	j->zsrc = acct_get(j->hw->ctx->acct, "zone_id") ? ZS_CONFIG :
 	    ZS_STATE;
 	out = hw_rs_write(j);
-	if (out != OUT_NOTFOUND)
+	if (out != OUT_OK && j->zsrc == ZS_STATE && hw_zone_gone(j->code)) {
+		log_debug("[%s] %s %s: zone id %s refused (%s); looking the "
+		    "zone up again", j->hw->label, j->ch->name, j->type,
+		    j->zone, j->code);
+		j->rec[0] = j->zone[0] = '\0';
+		out = hw_zone_lookup(j);
+		return out == OUT_OK ? OUT_PENDING : out;
+	}
+	if (out != OUT_NOTFOUND && strcmp(j->code, "DNS.0313") != 0)
 		return out;
 	log_debug("[%s] %s %s: record set %s not found (HTTP %ld); looking "
 	    "it up", j->hw->label, j->ch->name, j->type, j->rec, j->status);

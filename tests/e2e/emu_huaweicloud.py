@@ -18,7 +18,9 @@ hashlib only (nothing shared with the C code):
 
 Failures answer like the real service: the API gateway with
 {"error_code": "APIGW.0301", "error_msg": ...}, DNS with
-{"code": "DNS.xxxx", "message": ...}.
+{"code": "DNS.xxxx", "message": ...}, using the codes of Huawei's error
+code table (api-dns/ErrorCode.html): an unknown zone id is 400 DNS.0302,
+an unknown record set 404 DNS.0313.
 """
 
 import calendar
@@ -366,7 +368,7 @@ class _HWHandler(_Handler):
                 and parts[3] == "recordsets":
             zid = parts[2]
             if self.server.zone_name(zid) is None:
-                raise ApiError(404, "DNS.0101", "The zone does not exist.")
+                raise ApiError(400, "DNS.0302", "This zone does not exist.")
             if len(parts) == 4 and m == "GET":
                 return 200, self._list_rs(zid, req)
             if len(parts) == 4 and m == "POST":
@@ -417,7 +419,8 @@ class _HWHandler(_Handler):
                                % v) from None
         if ttl is not None and (type(ttl) is not int or
                                 not 1 <= ttl <= 2147483647):
-            raise ApiError(400, "DNS.0309", "Invalid ttl.")
+            raise ApiError(400, "DNS.0319", "The TTL parameter has been "
+                           "out of range.")
 
     def _create(self, zid, body):
         srv = self.server
@@ -455,7 +458,7 @@ class _HWHandler(_Handler):
                 old and old["type"], body)
         srv.ops.append(op)
         if old is None or old["zone_id"] != zid:
-            raise ApiError(404, "DNS.0305", "The record set does not "
+            raise ApiError(404, "DNS.0313", "This record set does not "
                            "exist.")
         if not isinstance(body, dict) or set(body) - PUT_FIELDS:
             raise ApiError(400, "DNS.0303", "Invalid request body.")

@@ -213,6 +213,33 @@ def test_deleted_record_is_recreated(hw):
     assert hw.emu.records(HOME) == [ADDR4_C]
 
 
+def test_zone_given_a_new_id_is_looked_up_again(hw):
+    prime(hw)
+    emu = hw.emu
+    old = hw.zone_id
+    with emu.lock:          # the zone moved to a new id, its sets with it
+        new = emu.zones["example.com."] = "ff80" + old[4:][::-1]
+        for r in emu.recordsets.values():
+            r["zone_id"] = new
+    emu.reset_log()
+    hw.echo.address = ADDR4_C
+    r = hw.run()
+    assert r.code == 0, r
+    put0 = emu.requests[0]
+    assert (put0.method, put0.status) == ("PUT", 400), put0
+    # each record walks up from its name again: name, then example.com
+    assert emu.count("GET", "^/v2/zones$") == 4
+    for n in (HOME, NAS):
+        assert emu.records(n) == [ADDR4_C]
+        assert hw.rec(n)["zone_id"] == new
+    # the next change costs one PUT again
+    emu.reset_log()
+    hw.echo.address = ADDR4
+    r = hw.run()
+    assert r.code == 0, r
+    assert [q.method for q in emu.requests] == ["PUT", "PUT"]
+
+
 def test_exact_match_among_fuzzy_results(hw):
     emu = hw.emu
     emu.add_zone("myexample.com")
@@ -323,7 +350,7 @@ def test_wrong_secret_key(hw):
 @pytest.mark.parametrize("status,code,word,retry", [
     (401, "APIGW.0301", "auth", None),
     (403, "APIGW.0302", "auth", None),
-    (404, "DNS.0101", "not found", None),
+    (404, "DNS.0302", "not found", None),
     (429, "APIGW.0308", "rate", "30"),
     (500, "APIGW.0101", "temporary", None),
     (503, "APIGW.0101", "temporary", "5"),

@@ -338,6 +338,43 @@ test_zone_notfound(void)
 	CHECK(fake_logged("not in zone example.org"));
 }
 
+/* A PUT by the state's ids answered status/code (a stale zone id): the
+ * zone is looked up again, then the record set in it, then PUT. */
+static void
+test_zone_gone(long status, const char *code, const char *msg)
+{
+	struct change	c;
+	char		body[200];
+
+	snprintf(body, sizeof(body), "{\"code\":\"%s\",\"message\":\"%s\"}",
+	    code, msg);
+	setup(NULL, NULL, -1);
+	kv_set(&ids, "record_id", RID);
+	kv_set(&ids, "zone_id", "zOld");
+	kv_set(&cache, "zone_id.home.example.com", "zOld");
+	fake_http_push(status, body, -1);
+	fake_http_push(200, ZONES(ZONE("zNew", "home.example.com.")), -1);
+	fake_http_push(200, RSETS(RS_A("rX", "198.51.100.1")), -1);
+	fake_http_push(202, "{\"id\":\"rX\"}", -1);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	if (c.out != OUT_OK)
+		fprintf(stderr, "zone gone %ld %s: out %d, log: %s\n", status,
+		    code, (int)c.out, fake_log_last());
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 4);
+	CHECK(fake_http_pending() == 0);
+	CHECK_STR(fake_http_method(0), "PUT");
+	CHECK_STR(fake_http_url(0), BASE "/v2.1/zones/zOld/recordsets/" RID);
+	CHECK_STR(fake_http_url(1), BASE "/v2/zones?name=home.example.com.");
+	CHECK_STR(fake_http_url(2), BASE "/v2.1/zones/zNew/recordsets" LIST_Q);
+	CHECK_STR(fake_http_method(3), "PUT");
+	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/zNew/recordsets/rX");
+	CHECK_STR(kv_get(&ids, "zone_id"), "zNew");
+	CHECK_STR(kv_get(&ids, "record_id"), "rX");
+	CHECK_STR(kv_get(&cache, "zone_id.home.example.com"), "zNew");
+}
+
 /* The ids in the state: one PUT; a 404 falls back to lookup and POST. */
 static void
 test_direct(void)
@@ -373,7 +410,8 @@ test_direct(void)
 	setup(NULL, NULL, -1);
 	kv_set(&ids, "record_id", RID);
 	kv_set(&ids, "zone_id", ZID);
-	fake_http_push(404, ERR("DNS.0312", "Record set does not exist."), -1);
+	fake_http_push(404, ERR("DNS.0313", "This record set does not exist."),
+	    -1);
 	fake_http_push(200, RSETS(""), -1);
 	fake_http_push(202, "{\"id\":\"r5\"}", -1);
 	run(&c, 1);
@@ -385,25 +423,20 @@ test_direct(void)
 	CHECK_STR(kv_get(&ids, "record_id"), "r5");
 	CHECK(!fake_logged("error"));
 
-	/* The zone went too: its id is looked up again. */
-	setup(NULL, NULL, -1);
+	/* The zone went too (DNS.0302, as 404 or 400; DNS.0301 for an id
+	 * that is no zone id): its id is looked up again, once. */
+	test_zone_gone(404, "DNS.0302", "This zone does not exist.");
+	test_zone_gone(400, "DNS.0302", "This zone does not exist.");
+	test_zone_gone(400, "DNS.0301", "Invalid zone ID.");
+
+	/* A zone_id configured is not looked up: the failure stands. */
+	setup("zOld", NULL, -1);
 	kv_set(&ids, "record_id", RID);
 	kv_set(&ids, "zone_id", "zOld");
-	fake_http_push(404, ERR("DNS.0101", "The zone does not exist."), -1);
-	fake_http_push(404, ERR("DNS.0101", "The zone does not exist."), -1);
-	fake_http_push(200, ZONES(ZONE("zNew", "home.example.com.")), -1);
-	fake_http_push(200, RSETS(RS_A("rX", "198.51.100.1")), -1);
-	fake_http_push(202, "{\"id\":\"rX\"}", -1);
+	fake_http_push(400, ERR("DNS.0302", "This zone does not exist."), -1);
 	run(&c, 1);
-	CHECK(c.out == OUT_OK);
-	CHECK(fake_http_count() == 5);
-	CHECK_STR(fake_http_url(1), BASE "/v2.1/zones/zOld/recordsets" LIST_Q);
-	CHECK_STR(fake_http_url(2), BASE "/v2/zones?name=home.example.com.");
-	CHECK_STR(fake_http_method(4), "PUT");
-	CHECK_STR(fake_http_url(4), BASE "/v2.1/zones/zNew/recordsets/rX");
-	CHECK_STR(kv_get(&ids, "zone_id"), "zNew");
-	CHECK_STR(kv_get(&ids, "record_id"), "rX");
-	CHECK_STR(kv_get(&cache, "zone_id.home.example.com"), "zNew");
+	CHECK(c.out != OUT_OK);
+	CHECK(fake_http_count() == 1);
 
 	/* Other failures of the PUT are final: no lookup. */
 	setup(NULL, NULL, -1);
@@ -517,8 +550,8 @@ test_errors(void)
 		  OUT_AUTH, "Insufficient permissions. (code DNS.0030, HTTP "
 		  "403)" },
 		{ 403, "", -1, OUT_AUTH, "lacking DNS permissions (HTTP 403)" },
-		{ 404, ERR("DNS.0101", "The zone does not exist."), -1,
-		  OUT_NOTFOUND, "The zone does not exist. (code DNS.0101, "
+		{ 404, ERR("DNS.0302", "This zone does not exist."), -1,
+		  OUT_NOTFOUND, "This zone does not exist. (code DNS.0302, "
 		  "HTTP 404)" },
 		{ 429, GWERR("APIGW.0308", "The throttling threshold has been "
 		  "reached"), 30, OUT_RATELIMIT, "threshold has been reached "
