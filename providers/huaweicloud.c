@@ -176,10 +176,35 @@ hw_err_fields(const cJSON *doc, const char **code, const char **msg)
 	}
 }
 
-/* Returns the outcome a 2xx reply that carries error code stands for. */
+/* DNS error codes whose class their HTTP status does not tell (Huawei's
+ * error code table, api-dns/ErrorCode.html). */
+static const struct {
+	const char	*code;
+	enum outcome	 out;
+} hw_codes[] = {
+	{ "DNS.0014",	OUT_RATELIMIT },	/* 403 flow control */
+	{ "DNS.0209",	OUT_RETRY },	/* zone not in the normal state */
+	{ "DNS.0302",	OUT_NOTFOUND },	/* 400/404 zone does not exist */
+	{ "DNS.0313",	OUT_NOTFOUND },	/* 404 record set does not exist */
+	{ "DNS.0314",	OUT_RETRY },	/* record set not in a steady state */
+	{ "DNS.0403",	OUT_BADREQ },	/* 403 record set quota used up */
+	{ "DNS.0404",	OUT_BADREQ },	/* 403 zone quota used up */
+};
+
+/* Returns the outcome of a failed reply with error code (or NULL) and
+ * HTTP status class st: the code's when the table knows it, else the
+ * status's; for a 2xx, the API gateway codes' or OUT_RETRY. */
 static enum outcome
-hw_code_class(const char *code)
+hw_code_class(const char *code, enum outcome st)
 {
+	size_t i;
+
+	for (i = 0; code != NULL && i < sizeof(hw_codes) / sizeof(hw_codes[0]);
+	    i++)
+		if (strcmp(code, hw_codes[i].code) == 0)
+			return hw_codes[i].out;
+	if (st != OUT_OK)
+		return st;
 	if (code == NULL)
 		return OUT_RETRY;
 	if (strcmp(code, "APIGW.0308") == 0)
@@ -239,8 +264,7 @@ hw_judge(struct hwjob *j, const char *what, const struct http_resp *resp,
 		*doc = root;
 		return OUT_OK;
 	}
-	if (out == OUT_OK)	/* 2xx that is not a success: never trust it */
-		out = hw_code_class(code);
+	out = hw_code_class(code, out);	/* a 2xx here is no success */
 	if (provider_wait(out, resp->retry_after) > 0)
 		j->ch->retry_after = resp->retry_after;
 	out = hw_reply_error(j, out, what, code, msg);
@@ -785,7 +809,11 @@ hw_direct(struct hwjob *j)
 	j->zsrc = acct_get(j->hw->ctx->acct, "zone_id") ? ZS_CONFIG :
 	    ZS_STATE;
 	out = hw_rs_write(j);
-	if (out != OUT_OK && j->zsrc == ZS_STATE && hw_zone_gone(j->code)) {
+	if (out == OUT_OK || (out != OUT_NOTFOUND && !hw_zone_gone(j->code)))
+		return out;
+	if (hw_zone_gone(j->code) && j->zsrc != ZS_STATE)
+		return out;	/* zone_id configured: a lookup cannot help */
+	if (hw_zone_gone(j->code)) {
 		log_debug("[%s] %s %s: zone id %s refused (%s); looking the "
 		    "zone up again", j->hw->label, j->ch->name, j->type,
 		    j->zone, j->code);
@@ -793,8 +821,6 @@ hw_direct(struct hwjob *j)
 		out = hw_zone_lookup(j);
 		return out == OUT_OK ? OUT_PENDING : out;
 	}
-	if (out != OUT_NOTFOUND && strcmp(j->code, "DNS.0313") != 0)
-		return out;
 	log_debug("[%s] %s %s: record set %s not found (HTTP %ld); looking "
 	    "it up", j->hw->label, j->ch->name, j->type, j->rec, j->status);
 	j->rec[0] = '\0';

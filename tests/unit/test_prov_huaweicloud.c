@@ -562,6 +562,23 @@ test_errors(void)
 		{ 400, ERR("DNS.0303", "Record set name is invalid."), -1,
 		  OUT_BADREQ, "Record set name is invalid. (code DNS.0303, "
 		  "HTTP 400)" },
+		/* codes that say more than their status */
+		{ 403, ERR("DNS.0014", "Request forbidden by flow control."),
+		  20, OUT_RATELIMIT, "Request forbidden by flow control. (code "
+		  "DNS.0014, HTTP 403)" },
+		{ 403, ERR("DNS.0403", "Insufficient record set quota."), -1,
+		  OUT_BADREQ, "Insufficient record set quota. (code DNS.0403, "
+		  "HTTP 403)" },
+		{ 403, ERR("DNS.0404", "Insufficient zone quota."), -1,
+		  OUT_BADREQ, "(code DNS.0404, HTTP 403)" },
+		{ 400, ERR("DNS.0314", "The record set is not in a steady "
+		  "state."), -1, OUT_RETRY, "(code DNS.0314, HTTP 400)" },
+		{ 409, ERR("DNS.0314", "The record set is not in a steady "
+		  "state."), 5, OUT_RETRY, "(code DNS.0314, HTTP 409)" },
+		{ 400, ERR("DNS.0209", "The zone is not in the normal state."),
+		  -1, OUT_RETRY, "(code DNS.0209, HTTP 400)" },
+		{ 400, ERR("DNS.0302", "This zone does not exist."), -1,
+		  OUT_NOTFOUND, "(code DNS.0302, HTTP 400)" },
 		{ 200, "<html>not json</html>", -1, OUT_RETRY,
 		  "unexpected reply (HTTP 200)" },
 		{ 200, GWERR("APIGW.0301", "Incorrect IAM authentication "
