@@ -161,7 +161,8 @@ dp_classify(const char *code)
 	if (dp_is(code, "AuthFailure") || dp_is(code, "UnauthorizedOperation") ||
 	    dp_is(code, "OperationDenied"))
 		return OUT_AUTH;
-	if (dp_is(code, "RequestLimitExceeded"))
+	if (dp_is(code, "RequestLimitExceeded") ||
+	    strcmp(code, "FailedOperation.FrequencyLimit") == 0)
 		return OUT_RATELIMIT;
 	if (dp_transient(code))
 		return OUT_RETRY;

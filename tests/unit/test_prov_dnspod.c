@@ -744,6 +744,8 @@ test_errors(void)
 		    OUT_RATELIMIT, "too fast" },
 		{ 200, ERR("RequestLimitExceeded.RequestLimitExceeded",
 		    "too fast"), OUT_RATELIMIT, "RequestLimitExceeded" },
+		{ 200, ERR("FailedOperation.FrequencyLimit", "too often"),
+		    OUT_RATELIMIT, "FailedOperation.FrequencyLimit" },
 		{ 200, ERR("InternalError", "oops"), OUT_RETRY, "oops" },
 		{ 200, ERR("InternalError.DbError", "db"), OUT_RETRY, "db" },
 		{ 200, ERR("ResourceUnavailable", "later"), OUT_RETRY,
@@ -882,6 +884,21 @@ test_ratelimit_rest(void)
 	CHECK(c[2].out == OUT_RATELIMIT);
 	CHECK(fake_http_count() == 1);
 	CHECK(fake_logged("2 more"));
+
+	/* FrequencyLimit on the write by a cached id: the same. */
+	setup(NULL, -1);
+	kv_set(&ids, "record_id", "777");
+	kv_set(&ids, "domain", "example.com");
+	fake_http_push(200, ERR("FailedOperation.FrequencyLimit",
+	    "You are operating too frequently."), -1);
+	fake_change(&c[0], "a.example.com", 4, ADDR4, &ids);
+	fake_change(&c[1], "b.example.com", 4, ADDR4, &ids2);
+	run(c, 2);
+	CHECK(c[0].out == OUT_RATELIMIT);
+	CHECK(c[1].out == OUT_RATELIMIT);
+	CHECK(fake_http_count() == 1);
+	CHECK_STR(action(0), "ModifyRecord");
+	CHECK_STR(kv_get(&ids, "record_id"), "777");
 }
 
 /* Unusable settings fail every change without a request. */
