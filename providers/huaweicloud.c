@@ -5,8 +5,10 @@
  * ShowRecordSetByZone, CreateRecordSetWithLine, UpdateRecordSets).
  * Every request is signed with SDK-HMAC-SHA256 (src/sign_sdk.c) over
  * content-type, host and x-sdk-date. Zone and record-set names are FQDNs
- * with a final dot; name searches are fuzzy, so only an exact match of
- * name (and type) is taken. Failures come as {"code","message"} from DNS
+ * with a final dot; name searches are fuzzy unless search_mode=equal (asked
+ * for record sets, which are read page by page up to
+ * metadata.total_count), so only an exact match of name (and type) is
+ * taken. Failures come as {"code","message"} from DNS
  * or {"error_code","error_msg"} from the API gateway, with an HTTP status;
  * a 2xx carrying such a body is a failure too.
  *
@@ -45,6 +47,8 @@
 #define HW_KEY_MAX	300		/* "zone_id." + a zone name */
 #define HW_LINE		"default_view"	/* the default resolution line */
 #define HW_CODE_MAX	40		/* an error code */
+#define HW_PAGE		100		/* record sets asked for per page */
+#define HW_PAGES_MAX	20		/* pages read at most per lookup */
 
 enum zone_src {
 	ZS_NONE,	/* not known yet */
@@ -413,6 +417,32 @@ hw_query(struct buf *q, const char *name, const char *type)
 	return sign_query(p, type ? 2 : 1, q);
 }
 
+/* Writes the canonical query of one page of the record sets called name
+ * of type: exact name (search_mode=equal), HW_PAGE from offset. */
+static int
+hw_rs_query(struct buf *q, const char *name, const char *type, long offset)
+{
+	struct sign_pair	 p[5];
+	char			 fqdn[HW_NAME_MAX], lim[24], off[24];
+	int			 n = snprintf(fqdn, sizeof(fqdn), "%s.", name);
+
+	if (n < 0 || (size_t)n >= sizeof(fqdn))
+		return -1;
+	snprintf(lim, sizeof(lim), "%d", HW_PAGE);
+	snprintf(off, sizeof(off), "%ld", offset);
+	p[0].name = "limit";
+	p[0].value = lim;
+	p[1].name = "name";
+	p[1].value = fqdn;
+	p[2].name = "offset";
+	p[2].value = off;
+	p[3].name = "search_mode";
+	p[3].value = "equal";
+	p[4].name = "type";
+	p[4].value = type;
+	return sign_query(p, 5, q);
+}
+
 /* Writes "/v2.1/zones/ZONE/recordsets" (+ "/REC" unless rec is NULL). */
 static int
 hw_rs_path(const struct hwjob *j, struct buf *p, const char *rec)
@@ -629,18 +659,24 @@ hw_rs_pick(struct hwjob *j, const cJSON *doc)
 	return OUT_OK;
 }
 
-/* GET the record set by name and type: OUT_OK with j->found and, when
- * found, its id, whether it holds the address, and its TTL. */
+/* GETs the page of record sets from offset and picks ours from it:
+ * OUT_OK with j->found, *n the sets on the page and *total the count of
+ * all (-1 when not told). */
 static enum outcome
-hw_rs_list(struct hwjob *j)
+hw_rs_page(struct hwjob *j, long offset, int *n, long *total)
 {
-	struct buf	 p = BUF_INIT(HW_URL_MAX), q = BUF_INIT(HW_URL_MAX);
-	struct hwreq	 r = { "record lookup", "GET", "", "", NULL };
-	cJSON		*doc = NULL;
-	enum outcome	 out;
+	static const char *const	 tc[] = { "metadata", "total_count",
+					    NULL };
+	struct buf			 p = BUF_INIT(HW_URL_MAX);
+	struct buf			 q = BUF_INIT(HW_URL_MAX);
+	struct hwreq			 r = { "record lookup", "GET", "", "",
+					    NULL };
+	cJSON				*doc = NULL;
+	const cJSON			*t;
+	enum outcome			 out;
 
 	if (hw_rs_path(j, &p, NULL) == -1 ||
-	    hw_query(&q, j->ch->name, j->type) == -1)
+	    hw_rs_query(&q, j->ch->name, j->type, offset) == -1)
 		out = hw_fail(j, OUT_RETRY, r.what, "out of memory");
 	else {
 		r.path = buf_str(&p);
@@ -649,10 +685,36 @@ hw_rs_list(struct hwjob *j)
 	}
 	if (out == OUT_OK)
 		out = hw_rs_pick(j, doc);
+	*n = cJSON_GetArraySize(hw_array(doc, "recordsets"));
+	t = json_path(doc, tc);
+	*total = cJSON_IsNumber(t) && t->valuedouble >= 0 &&
+	    t->valuedouble < 1e9 ? (long)t->valuedouble : -1;
 	cJSON_Delete(doc);
 	buf_free(&p);
 	buf_free(&q);
 	return out;
+}
+
+/* GET the record set by name and type, page after page until found or
+ * metadata.total_count is reached: OUT_OK with j->found and, when found,
+ * its id, whether it holds the address, and its TTL. */
+static enum outcome
+hw_rs_list(struct hwjob *j)
+{
+	enum outcome	 out = OUT_OK;
+	long		 off = 0, total;
+	int		 page, n;
+
+	for (page = 0; page < HW_PAGES_MAX; page++) {
+		out = hw_rs_page(j, off, &n, &total);
+		if (out != OUT_OK || j->found || n <= 0)
+			return out;
+		off += n;
+		if (total < 0 || off >= total)
+			return out;
+	}
+	return hw_fail(j, OUT_BADREQ, "record lookup", "not among the first "
+	    "%ld of %ld record sets listed for %s", off, total, j->ch->name);
 }
 
 /* Lists the record set; a zone id from the state that the API refuses is

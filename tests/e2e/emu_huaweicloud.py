@@ -394,10 +394,29 @@ class _HWHandler(_Handler):
     def _list_rs(self, zid, req):
         want = req.query.get("name", "").lower().rstrip(".")
         typ = req.query.get("type")
-        rs = [dict(r) for r in self.server.recordsets.values()
-              if r["zone_id"] == zid and want in r["name"] and
-              (typ is None or r["type"] == typ)]    # name fuzzy, type exact
-        return {"links": {}, "recordsets": rs,
+        mode = req.query.get("search_mode", "like")
+        if mode not in ("like", "equal"):
+            raise ApiError(400, "DNS.0002", "Invalid request.")
+        try:
+            limit = int(req.query.get("limit", "500"))
+            offset = int(req.query.get("offset", "0"))
+        except ValueError:
+            raise ApiError(400, "DNS.0006", "The limit parameter is "
+                           "invalid.") from None
+        if not 0 <= limit <= 500:
+            raise ApiError(400, "DNS.0006", "The limit parameter is "
+                           "invalid.")
+        if offset < 0:
+            raise ApiError(400, "DNS.0017", "The offset parameter is "
+                           "invalid.")
+        # name: fuzzy ("like", the default) or exact; type exact
+        rs = [dict(r) for r in sorted(self.server.recordsets.values(),
+                                      key=lambda r: r["id"])
+              if r["zone_id"] == zid and
+              (r["name"].rstrip(".") == want if mode == "equal"
+               else want in r["name"]) and
+              (typ is None or r["type"] == typ)]
+        return {"links": {}, "recordsets": rs[offset:offset + limit],
                 "metadata": {"total_count": len(rs)}}
 
     # --- writes -----------------------------------------------------------

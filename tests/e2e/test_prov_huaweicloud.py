@@ -259,6 +259,25 @@ def test_exact_match_among_fuzzy_results(hw):
     assert hw.rec(HOME)["zone_id"] == hw.zone_id
 
 
+def test_record_set_past_the_first_page(hw):
+    emu = hw.emu
+    for _ in range(150):    # same name and type on another line
+        emu.add_rs(HOME, [ADDR4_B], line="Dianxin")
+    target = emu.add_rs(HOME, [ADDR4_B])
+    hw.config(account={"records": HOME})
+    r = hw.run()
+    assert r.code == 0, r
+    assert [(o.kind, o.rid) for o in writes(emu)] == [("put", target)], \
+        emu.ops
+    gets = [q.query for q in emu.requests
+            if q.method == "GET" and q.path.endswith("/recordsets")]
+    assert all(q.get("search_mode") == "equal" for q in gets), gets
+    assert [q["offset"] for q in gets] == [str(100 * i)
+                                           for i in range(len(gets))]
+    assert emu.recordsets[target]["records"] == [ADDR4]
+    assert hw.rec(HOME)["record_id"] == target
+
+
 def test_zone_walk_without_zone_key(hw):
     emu = hw.emu
     sub = emu.add_zone("lab.example.com")

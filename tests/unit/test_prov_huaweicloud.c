@@ -28,7 +28,8 @@
 #define ZID	"ff8080825b8fc86c015b94bc6f8712c3"
 #define RID	"ff8080825b8fc86c015b94bc6f8712c4"
 #define RS_URL	BASE "/v2.1/zones/" ZID "/recordsets"
-#define LIST_Q	"?name=home.example.com.&type=A"
+#define LIST_Q	"?limit=100&name=home.example.com.&offset=0&search_mode=equal" \
+		"&type=A"
 
 #define ZONES(items)	"{\"links\":{},\"zones\":[" items "],\"metadata\":{}}"
 #define ZONE(id, name)	"{\"id\":\"" id "\",\"name\":\"" name "\"," \
@@ -262,7 +263,7 @@ test_walk_equal(void)
 	CHECK_STR(fake_http_url(1), BASE "/v2/zones?name=b.example.com.");
 	CHECK_STR(fake_http_url(2), BASE "/v2/zones?name=example.com.");
 	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/z2/recordsets?"
-	    "name=a.b.example.com.&type=A");
+	    "limit=100&name=a.b.example.com.&offset=0&search_mode=equal&type=A");
 	check_sigs();
 	CHECK_STR(kv_get(&cache, "zone_id.example.com"), "z2");
 	CHECK_STR(kv_get(&ids, "zone_id"), "z2");
@@ -278,7 +279,7 @@ test_walk_equal(void)
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 2);
 	CHECK_STR(fake_http_url(0), BASE "/v2.1/zones/z2/recordsets?"
-	    "name=c.example.com.&type=AAAA");
+	    "limit=100&name=c.example.com.&offset=0&search_mode=equal&type=AAAA");
 	check_body(1, "c.example.com.", "AAAA", ADDR6, -1);
 	CHECK_STR(kv_get(&ids2, "record_id"), "r3");
 }
@@ -523,7 +524,8 @@ test_pick(void)
 	run(&c, 1);
 	CHECK(c.out == OUT_OK);
 	CHECK(fake_http_count() == 1);
-	CHECK_STR(fake_http_url(0), RS_URL "?name=home.example.com.&type=AAAA");
+	CHECK_STR(fake_http_url(0), RS_URL "?limit=100&name=home.example.com."
+	    "&offset=0&search_mode=equal&type=AAAA");
 	CHECK_STR(kv_get(&ids, "record_id"), "w6");
 }
 
@@ -534,6 +536,73 @@ struct err_case {
 	enum outcome	 want;
 	const char	*msg;		/* expected in the log */
 };
+
+/* The record set on a later page (metadata.total_count says there is
+ * one): the next page is asked for, it is updated, nothing created. */
+static void
+test_pages(void)
+{
+	struct change	c;
+	struct buf	b = BUF_INIT(0);
+	int		i;
+
+	buf_adds(&b, "{\"recordsets\":[");
+	for (i = 0; i < 100; i++)
+		buf_printf(&b, "%s" RS("o%d", "home.example.com.", "A",
+		    "\"198.51.100.1\"", 300, "Dianxin"), i ? "," : "", i);
+	buf_adds(&b, "],\"metadata\":{\"total_count\":101}}");
+	setup(ZID, NULL, -1);
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(200, "{\"recordsets\":[" RS_A("r101", "198.51.100.1")
+	    "],\"metadata\":{\"total_count\":101}}", -1);
+	fake_http_push(202, "{\"id\":\"r101\"}", -1);
+	fake_change(&c, "home.example.com", 4, ADDR4, &ids);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK(fake_http_pending() == 0);
+	CHECK_STR(fake_http_url(0), RS_URL LIST_Q);
+	CHECK_STR(fake_http_url(1), RS_URL "?limit=100&name=home.example.com."
+	    "&offset=100&search_mode=equal&type=A");
+	CHECK_STR(fake_http_method(2), "PUT");
+	CHECK_STR(fake_http_url(2), RS_URL "/r101");
+	CHECK_STR(kv_get(&ids, "record_id"), "r101");
+	check_sigs();
+
+	/* An empty page ends the walk: created. */
+	setup(ZID, NULL, -1);
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(200, "{\"recordsets\":[],\"metadata\":"
+	    "{\"total_count\":101}}", -1);
+	fake_http_push(202, "{\"id\":\"rNew\"}", -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 3);
+	CHECK_STR(fake_http_method(2), "POST");
+
+	/* total_count reached on the first page: no second GET. */
+	b.len -= strlen("101}}");
+	buf_adds(&b, "100}}");
+	setup(ZID, NULL, -1);
+	fake_http_push(200, buf_str(&b), -1);
+	fake_http_push(202, "{\"id\":\"rNew\"}", -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_OK);
+	CHECK(fake_http_count() == 2);
+	CHECK_STR(fake_http_method(1), "POST");
+
+	/* Pages that never end are not followed for ever. */
+	b.len -= strlen("100}}");
+	buf_adds(&b, "99999}}");
+	setup(ZID, NULL, -1);
+	for (i = 0; i < 20; i++)
+		fake_http_push(200, buf_str(&b), -1);
+	run(&c, 1);
+	CHECK(c.out == OUT_BADREQ);
+	CHECK(fake_http_count() == 20);
+	CHECK(fake_logged("not among the first 2000 of 99999"));
+	buf_free(&b);
+}
 
 /* Every kind of failure on the record lookup. */
 static void
@@ -698,8 +767,8 @@ test_several(void)
 	CHECK(c[0].out == OUT_OK);
 	CHECK(c[1].out == OUT_OK);
 	CHECK(fake_http_count() == 4);
-	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/z9/recordsets?"
-	    "name=home.example.com.&type=AAAA");
+	CHECK_STR(fake_http_url(3), BASE "/v2.1/zones/z9/recordsets?limit=100&"
+	    "name=home.example.com.&offset=0&search_mode=equal&type=AAAA");
 	CHECK_STR(kv_get(&ids, "record_id"), "r4");
 	CHECK_STR(kv_get(&ids2, "record_id"), "r6");
 }
@@ -775,6 +844,7 @@ main(void)
 	test_direct();
 	test_verify();
 	test_pick();
+	test_pages();
 	test_errors();
 	test_write_errors();
 	test_several();
