@@ -110,6 +110,8 @@ static const struct {
 	{ "Throttling",				OUT_RATELIMIT },
 	{ "ServiceUnavailable",			OUT_RETRY },
 	{ "InternalError",			OUT_RETRY },
+	{ "UnknownError",			OUT_RETRY },
+	{ "UnKnownError",			OUT_RETRY },	/* as sent */
 	{ "SignatureNonceUsed",			OUT_RETRY },
 };
 

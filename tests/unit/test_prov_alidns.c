@@ -518,6 +518,10 @@ static const struct errcase errcases[] = {
 	    "ServiceUnavailable" },
 	{ 500, ERR("InternalError", "The request processing has failed due "
 	    "to some unknown error."), -1, OUT_RETRY, "InternalError" },
+	{ 500, ERR("UnKnownError", "The request processing has failed due "
+	    "to some unknown error."), -1, OUT_RETRY, "UnKnownError" },
+	{ 400, ERR("UnknownError", "unknown error"), -1, OUT_RETRY,
+	    "UnknownError" },
 	{ 400, ERR("InvalidParameter", "The specified parameter is not "
 	    "valid."), -1, OUT_BADREQ, "InvalidParameter" },
 	{ 400, ERR("MissingSubDomain", "SubDomain is mandatory."), -1,
