@@ -129,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kv		 ids[MAXCH], cache = KV_INIT;
 	struct http		*h = http_new(&(struct http_opts){ 5000, NULL,
 				    NULL });
-	struct pctx		 ctx = { a, h, &cache, 1780000000 };
+	struct pctx		 ctx = { a, h, &cache, 1780000000, NULL, NULL };
 	struct buf		 log = BUF_INIT(0);
 	size_t			 n = 0, i;
 	int			 k;

@@ -337,7 +337,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct change	 ch[MAX_CHANGES];
 	struct kv	 ids[MAX_CHANGES], cache = KV_INIT;
 	struct http	*h = http_new(&(struct http_opts){ 5000, NULL, NULL });
-	struct pctx	 ctx = { &conf.accts[0], h, &cache, 1780000000 };
+	struct pctx	 ctx = { &conf.accts[0], h, &cache, 1780000000, NULL,
+			    NULL };
 	long		 given[MAX_REPLIES];
 	size_t		 ngiven = statuses_of(data, size, given), n, i;
 	uint8_t		 scen = fz_byte(&in);
