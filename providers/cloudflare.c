@@ -1465,26 +1465,6 @@ cf_bad_id(const char *s)
 	return n == 0 || n >= CF_ID_MAX || s[n] != '\0';
 }
 
-/* Copies zone name z into out (CF_NAME_MAX) lower-cased, without a final
- * dot; 0, or -1 when it is not a plain DNS name. */
-static int
-cf_norm_zone(const char *z, char *out)
-{
-	size_t n = strlen(z), i;
-
-	if (n > 0 && z[n - 1] == '.')
-		n--;
-	if (n == 0 || n >= CF_NAME_MAX || z[0] == '.' ||
-	    strspn(z, "0123456789abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") < n)
-		return -1;
-	for (i = 0; i < n; i++)
-		out[i] = (char)(z[i] >= 'A' && z[i] <= 'Z' ? z[i] - 'A' + 'a' :
-		    z[i]);
-	out[n] = '\0';
-	return strstr(out, "..") ? -1 : 0;
-}
-
 /* Returns 1 when ttl (seconds, -1 unset) is one Cloudflare takes: 1
  * (automatic) or 30 to 86400 (below 60 on Enterprise plans only). */
 static int
@@ -1546,7 +1526,8 @@ cf_init(struct cf *cf, const struct pctx *ctx)
 		snprintf(cf->err, sizeof(cf->err), "cloudflare: bad proxied");
 		return OUT_BADREQ;
 	}
-	if (zone != NULL && cf_norm_zone(zone, cf->zone) == -1) {
+	if (zone != NULL &&
+	    provider_norm_zone(zone, cf->zone, CF_NAME_MAX) == -1) {
 		snprintf(cf->err, sizeof(cf->err), "cloudflare: zone \"%.*s\" "
 		    "is not a DNS name", CF_NAME_MAX, zone);
 		return OUT_BADREQ;

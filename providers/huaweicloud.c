@@ -955,26 +955,6 @@ hw_bad_id(const char *s)
 	return n == 0 || n >= HW_ID_MAX || s[n] != '\0';
 }
 
-/* Copies zone name z into out (HW_NAME_MAX) lower-cased, without a final
- * dot; 0, or -1 when it is not a plain DNS name. */
-static int
-hw_norm_zone(const char *z, char *out)
-{
-	size_t	 n = strlen(z), i;
-
-	if (n > 0 && z[n - 1] == '.')
-		n--;
-	if (n == 0 || n >= HW_NAME_MAX || z[0] == '.' ||
-	    strspn(z, "0123456789abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") < n)
-		return -1;
-	for (i = 0; i < n; i++)
-		out[i] = (char)(z[i] >= 'A' && z[i] <= 'Z' ? z[i] - 'A' + 'a' :
-		    z[i]);
-	out[n] = '\0';
-	return strstr(out, "..") ? -1 : 0;
-}
-
 /* Checks the keys, and that every record lies in zone when it is given;
  * 0, or -1 (reported). */
 static int
@@ -1000,7 +980,7 @@ hw_check(const struct account *a)
 		acct_error(a, "zone_id", "is not a Huawei Cloud zone id");
 		rc = -1;
 	}
-	if (z != NULL && hw_norm_zone(z, zone) == -1) {
+	if (z != NULL && provider_norm_zone(z, zone, HW_NAME_MAX) == -1) {
 		acct_error(a, "zone", "\"%s\" is not a DNS name", z);
 		return -1;
 	}
@@ -1081,7 +1061,7 @@ hw_init(struct hw *hw, const struct pctx *ctx)
 		return OUT_AUTH;
 	}
 	if (hw_endpoint(hw, provider_base(ctx)) == -1 ||
-	    (z != NULL && hw_norm_zone(z, hw->zone) == -1) ||
+	    (z != NULL && provider_norm_zone(z, hw->zone, HW_NAME_MAX) == -1) ||
 	    hw_sdk_date(ctx->now, hw->date) == -1) {
 		snprintf(hw->err, sizeof(hw->err), "huaweicloud: bad endpoint, "
 		    "zone or clock");

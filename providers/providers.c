@@ -353,6 +353,24 @@ provider_wait(enum outcome out, long retry_after)
 	return 0;
 }
 
+int
+provider_norm_zone(const char *z, char *out, size_t size)
+{
+	size_t n = strlen(z), i;
+
+	if (n > 0 && z[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= size || z[0] == '.' ||
+	    strspn(z, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") < n)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(z[i] >= 'A' && z[i] <= 'Z' ? z[i] - 'A' + 'a' :
+		    z[i]);
+	out[n] = '\0';
+	return strstr(out, "..") ? -1 : 0;
+}
+
 /* Returns 1 when s has a space, a control byte or DEL. */
 int
 provider_bad_token(const char *s)

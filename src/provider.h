@@ -135,6 +135,9 @@ int	 provider_has_ctl(const char *s);
 /* Returns the parent of DNS name name when it still has two labels, else
  * NULL ("a.b.c" -> "b.c", "b.c" -> NULL). */
 const char *provider_parent(const char *name);
+/* Copies zone name z into out (size n) lower-cased, without a final dot;
+ * 0, or -1 when it is not a plain DNS name (letters, digits, '-', '_'). */
+int	 provider_norm_zone(const char *z, char *out, size_t n);
 /* Returns the length of the part of name before zone ("www" of
  * "www.example.com" in "example.com"; 0 when name is zone), or -1 when
  * name is neither zone nor below it. Bytes compare exactly. */
